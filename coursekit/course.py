@@ -1,0 +1,69 @@
+"""A course directory and the stock nbgrader steps run on it.
+
+Submissions live in ``submitted/<student>/<assignment>/``; grades in the
+nbgrader gradebook (``gradebook.db`` unless ``nbgrader_config.py`` names
+another database URL).
+"""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
+
+from coursekit.build import environment
+
+
+def nbgrader(root, *args):
+    """Run an ``nbgrader`` command in the course directory ``root``; fail if it fails."""
+    command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
+    subprocess.run(command, cwd=root, check=True, env=environment())
+
+
+def db_url(root="."):
+    """The gradebook's database URL as nbgrader's configuration of ``root`` gives it."""
+    root = Path(root).resolve()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(root)
+    return coursedir.db_url
+
+
+def submit(root, student, assignment, notebook):
+    """Copy ``notebook`` in as ``student``'s submission of ``assignment``."""
+    folder = Path(root) / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(notebook, folder / f"{assignment}.ipynb")
+
+
+def autograde(root, assignment):
+    """Grade every submission with stock ``nbgrader autograde``, one notebook after another."""
+    nbgrader(root, "autograde", assignment, "--force")
+
+
+def generate_feedback(root, assignment):
+    """Write the students' HTML feedback into ``feedback/`` with nbgrader."""
+    nbgrader(root, "generate_feedback", assignment, "--force")
+
+
+def max_scores(root, assignment):
+    """The maximum score of every grade cell of an assignment, by grade id."""
+    with Gradebook(db_url(root)) as gb:
+        notebook = gb.find_notebook(assignment, assignment)
+        return {cell.name: cell.max_score for cell in notebook.grade_cells}
+
+
+def scores(root, assignment):
+    """Scores of every graded submission: student -> grade id -> score."""
+    table = {}
+    with Gradebook(db_url(root)) as gb:
+        for student in gb.students:
+            try:
+                submission = gb.find_submission_notebook(assignment, assignment, student.id)
+            except MissingEntry:
+                continue
+            table[student.id] = {grade.name: grade.score for grade in submission.grades}
+    return table

@@ -1,0 +1,85 @@
+"""Fixture submissions written as small Python files, turned into notebooks.
+
+A scenario file ``tests/submissions/<assignment>/<scenario>.py`` holds what a
+student wrote: the graded functions it changes, a module docstring saying
+what the student did, and ``EXPECTED``, the score of every grade cell that
+does not get full marks. Functions it does not define are taken from the
+reference (``START = "reference"``, the default) or left as the release's
+stubs (``START = "release"``). ``build`` writes ``<scenario>.ipynb`` beside it
+from the release notebook, so fixtures follow the notebook as it changes.
+"""
+
+import ast
+import importlib
+import inspect
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from coursekit.build import release_path
+
+
+class Scenario:
+    """One scenario file: its functions, where it starts from and its expected scores."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.name = self.path.stem
+        self.assignment = self.path.parent.name
+        text = self.path.read_text()
+        tree = ast.parse(text)
+        self.description = ast.get_docstring(tree) or ""
+        self.functions = {}
+        constants = {}
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                self.functions[node.name] = ast.get_source_segment(text, node, padded=False)
+                if node.decorator_list:
+                    start = node.decorator_list[0].lineno - 1
+                    self.functions[node.name] = "\n".join(text.split("\n")[start:node.end_lineno])
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                constants[node.targets[0].id] = ast.literal_eval(node.value)
+        self.expected_losses = constants.get("EXPECTED", {})
+        self.start = constants.get("START", "reference")
+
+    def expected(self, max_scores):
+        """Expected score of every grade cell, given each cell's maximum."""
+        unknown = set(self.expected_losses) - set(max_scores)
+        if unknown:
+            raise ValueError(f"{self.path}: EXPECTED names unknown grade cells {sorted(unknown)}")
+        return {cell: self.expected_losses.get(cell, top) for cell, top in max_scores.items()}
+
+    def notebook(self, root="."):
+        """The submission: the release notebook with this scenario's solutions filled in."""
+        nb = nbformat.read(release_path(self.assignment, root), as_version=4)
+        module = importlib.import_module(f"reference.{self.assignment}")
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not (meta.get("solution") and cell.cell_type == "code"):
+                continue
+            name = meta["grade_id"]
+            if name in self.functions:
+                cell.source = self.functions[name]
+            elif self.start == "reference":
+                cell.source = textwrap.dedent(inspect.getsource(getattr(module, name))).rstrip("\n")
+        return nb
+
+
+def scenarios(assignment, root="."):
+    """All scenarios of an assignment, by name."""
+    folder = Path(root) / "tests" / "submissions" / assignment
+    return {s.name: s for s in map(Scenario, sorted(folder.glob("*.py")))}
+
+
+def build(assignment, root=".", check=False):
+    """Write (or, with ``check``, compare) every scenario's notebook; return the stale ones."""
+    stale = []
+    for scenario in scenarios(assignment, root).values():
+        target = scenario.path.with_suffix(".ipynb")
+        text = nbformat.writes(scenario.notebook(root)) + "\n"
+        if not target.exists() or target.read_text() != text:
+            stale.append(scenario.name)
+            if not check:
+                target.write_text(text)
+    return stale

@@ -1,0 +1,10 @@
+"""nbgrader configuration of the course; every path is relative to this folder."""
+
+c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "learning-dynamics"
+c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.enforce_metadata = True
+c.ExecutePreprocessor.timeout = 300
+c.ClearMetadataPreprocessor.enabled = False

@@ -1,0 +1,16 @@
+"""Every fixture submission gets exactly its expected score from stock nbgrader."""
+
+from conftest import ROOT
+
+from coursekit import course, scenarios
+
+
+def test_fixtures_are_fresh(assignment):
+    """The fixture notebooks are what their scenario files and the release make."""
+    assert scenarios.build(assignment, ROOT, check=True) == [], "run `make fixtures`"
+
+
+def test_fixture_scores(graded_course, assignment, scenario):
+    expected = scenarios.scenarios(assignment, ROOT)[scenario].expected(
+        course.max_scores(graded_course, assignment))
+    assert course.scores(graded_course, assignment)[scenario] == expected
