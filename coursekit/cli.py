@@ -32,6 +32,33 @@ def release(assignments: list[str] = typer.Argument(None, help="Assignments (def
         typer.echo(f"released {build.release(assignment)}")
 
 
+@app.command()
+def demo():
+    """Release every assignment, grade the example class, print scores, write feedback."""
+    from coursekit import demo as course_demo
+
+    surprises = course_demo.run()
+    if surprises:
+        typer.echo(f"{surprises} submissions did not get their expected score.", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def fixtures(
+    assignments: list[str] = typer.Argument(None, help="Assignments (default: all)."),
+    check: bool = typer.Option(False, "--check", help="Fail if a fixture is stale instead of writing."),
+):
+    """Build the fixture notebooks from their scenario files under ``tests/submissions``."""
+    from coursekit import scenarios
+
+    stale = [f"{assignment}/{name}" for assignment in assignments or build.assignments()
+             for name in scenarios.build(assignment, check=check)]
+    for name in stale:
+        typer.echo(f"{'stale' if check else 'wrote'} tests/submissions/{name}.ipynb")
+    if check and stale:
+        raise typer.Exit(1)
+
+
 def main():
     """Entry point of the ``coursekit`` script."""
     app()

@@ -50,14 +50,17 @@ def generate_feedback(root, assignment):
 
 
 def max_scores(root, assignment):
-    """The maximum score of every grade cell of an assignment, by grade id."""
+    """The maximum score of every autograded (code) grade cell of an assignment, by grade id.
+
+    Manually graded answers are left out: they score nothing until a person grades them.
+    """
     with Gradebook(db_url(root)) as gb:
         notebook = gb.find_notebook(assignment, assignment)
-        return {cell.name: cell.max_score for cell in notebook.grade_cells}
+        return {cell.name: cell.max_score for cell in notebook.grade_cells if cell.cell_type == "code"}
 
 
 def scores(root, assignment):
-    """Scores of every graded submission: student -> grade id -> score."""
+    """Autograded scores of every graded submission: student -> grade id -> score."""
     table = {}
     with Gradebook(db_url(root)) as gb:
         for student in gb.students:
@@ -65,5 +68,6 @@ def scores(root, assignment):
                 submission = gb.find_submission_notebook(assignment, assignment, student.id)
             except MissingEntry:
                 continue
-            table[student.id] = {grade.name: grade.score for grade in submission.grades}
+            table[student.id] = {grade.name: grade.score for grade in submission.grades
+                                 if grade.cell.cell_type == "code"}
     return table

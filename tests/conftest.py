@@ -17,26 +17,43 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = build.assignments(ROOT)
 
 
-def make_course(path, assignments=ASSIGNMENTS):
-    """Copy the course's configuration and source notebooks into ``path`` and release them."""
-    shutil.copy(ROOT / "nbgrader_config.py", path)
-    for assignment in assignments:
-        shutil.copytree(ROOT / "source" / assignment, path / "source" / assignment)
-        build.release(assignment, path)
-    return path
+def add_assignment(root, assignment):
+    """Copy an assignment's source notebook into the course ``root`` and release it there."""
+    if not (root / "nbgrader_config.py").exists():
+        shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
+    build.release(assignment, root)
+
+
+def submit_class(root, assignment):
+    """Submit the source, the release and every fixture of ``assignment`` as students."""
+    course.submit(root, "source-notebook", assignment, build.source_path(assignment, ROOT))
+    course.submit(root, "release-notebook", assignment, build.release_path(assignment, ROOT))
+    for name, scenario in scenarios.scenarios(assignment, ROOT).items():
+        course.submit(root, name, assignment, scenario.path.with_suffix(".ipynb"))
 
 
 @pytest.fixture(scope="session")
-def graded_course(tmp_path_factory):
-    """A course whose whole class has been graded by stock ``nbgrader autograde``."""
-    root = make_course(tmp_path_factory.mktemp("course"))
-    for assignment in ASSIGNMENTS:
-        course.submit(root, "source-notebook", assignment, build.source_path(assignment, ROOT))
-        course.submit(root, "release-notebook", assignment, build.release_path(assignment, ROOT))
-        for name, scenario in scenarios.scenarios(assignment, ROOT).items():
-            course.submit(root, name, assignment, scenario.path.with_suffix(".ipynb"))
-        course.autograde(root, assignment)
-    return root
+def stock_grader(tmp_path_factory):
+    """Grade an assignment's class with stock ``nbgrader autograde``, once per session."""
+    root = tmp_path_factory.mktemp("course")
+    graded = set()
+
+    def grade(assignment):
+        if assignment not in graded:
+            add_assignment(root, assignment)
+            submit_class(root, assignment)
+            course.autograde(root, assignment)
+            graded.add(assignment)
+        return root
+
+    return grade
+
+
+@pytest.fixture
+def graded_course(stock_grader, assignment):
+    """The course directory in which ``assignment``'s whole class has been graded."""
+    return stock_grader(assignment)
 
 
 def pytest_generate_tests(metafunc):

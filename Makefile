@@ -1,0 +1,37 @@
+# The course kit's commands. Each target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install demo test sync release fixtures lint benchmarks
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "the kit needs Python 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: install          ## release, grade the example class, print scores, write feedback
+	$(BIN)/coursekit demo
+
+test: install          ## the whole test suite
+	$(BIN)/python -m pytest
+
+sync: install          ## rewrite solution and given cells from reference/
+	$(BIN)/coursekit sync
+
+release: install       ## regenerate release/ with nbgrader
+	$(BIN)/coursekit release
+
+fixtures: install      ## rebuild the fixture notebooks from their scenario files
+	$(BIN)/coursekit fixtures
+
+lint: install          ## ruff, and the notebooks in sync with reference/
+	$(BIN)/ruff check .
+	$(BIN)/coursekit sync --check
+
+benchmarks: install    ## every benchmark under benchmarks/
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
