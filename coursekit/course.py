@@ -12,24 +12,45 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from coursekit.build import environment
 
 
-def nbgrader(root, *args):
+def nbgrader(root, *args, log_level="WARN"):
     """Run an ``nbgrader`` command in the course directory ``root``; fail if it fails."""
-    command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
+    command = [sys.executable, "-m", "nbgrader", *args, f"--log-level={log_level}"]
     subprocess.run(command, cwd=root, check=True, env=environment())
+
+
+def config(root="."):
+    """The nbgrader configuration of the course ``root``: its ``nbgrader_config.py``, if any."""
+    root = Path(root).resolve()
+    if not (root / "nbgrader_config.py").exists():
+        return Config()
+    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def course_directory(root=".", settings=None):
+    """The nbgrader ``CourseDirectory`` of ``root`` (paths, database URL, course id).
+
+    A relative SQLite URL (``sqlite:///gradebook.db``) names a file in ``root``,
+    as it does for the nbgrader commands run there.
+    """
+    root = Path(root).resolve()
+    coursedir = CourseDirectory(config=settings if settings is not None else config(root))
+    coursedir.root = str(root)
+    prefix = "sqlite:///"
+    path = coursedir.db_url[len(prefix):]
+    if coursedir.db_url.startswith(prefix) and path and not path.startswith(("/", ":memory:", "file:")):
+        coursedir.db_url = prefix + str(root / path)
+    return coursedir
 
 
 def db_url(root="."):
     """The gradebook's database URL as nbgrader's configuration of ``root`` gives it."""
-    root = Path(root).resolve()
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    coursedir = CourseDirectory(config=config)
-    coursedir.root = str(root)
-    return coursedir.db_url
+    return course_directory(root).db_url
 
 
 def submit(root, student, assignment, notebook):
@@ -39,9 +60,9 @@ def submit(root, student, assignment, notebook):
     shutil.copyfile(notebook, folder / f"{assignment}.ipynb")
 
 
-def autograde(root, assignment):
+def autograde(root, assignment, log_level="WARN"):
     """Grade every submission with stock ``nbgrader autograde``, one notebook after another."""
-    nbgrader(root, "autograde", assignment, "--force")
+    nbgrader(root, "autograde", assignment, "--force", log_level=log_level)
 
 
 def generate_feedback(root, assignment):

@@ -2,7 +2,6 @@
 
 import ast
 import importlib
-import inspect
 import json
 
 import nbformat
@@ -61,16 +60,14 @@ def test_release_leaks_nothing(assignment):
                     modules = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                     assert not any(m.split(".")[0] in ("reference", "coursekit") for m in modules)
     module = importlib.import_module(f"reference.{assignment}")
+    source = nbformat.read(build.source_path(assignment, ROOT), as_version=4)
+    elsewhere = "\n".join(c.source for c in source.cells
+                          if not c.metadata.get("nbgrader", {}).get("solution"))
     for name in graded_functions(assignment):
         body = build.render_solution(getattr(module, name)).split("### BEGIN SOLUTION")[1]
-        solution_lines = [line.strip() for line in body.split("\n")[1:-1] if len(line.strip()) > 12]
-        leaked = [line for line in solution_lines if line in _solution_cell(nb, name)]
+        solution_lines = {line.strip() for line in body.split("\n")[1:-1] if len(line.strip()) > 12}
+        leaked = [line for line in solution_lines if line in text and line not in elsewhere]
         assert not leaked, f"{name}: {leaked}"
-    assert inspect
-
-
-def _solution_cell(nb, name):
-    return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == name)
 
 
 def _python_only(source):
@@ -86,3 +83,13 @@ def test_source_gets_full_marks(graded_course, assignment):
 def test_release_gets_zero(graded_course, assignment):
     got = course.scores(graded_course, assignment)["release-notebook"]
     assert got and set(got.values()) == {0}
+
+
+def test_release_runs_and_fails_only_at_the_stubs(graded_course, assignment):
+    """Executed as handed out, the release's only errors come from the unwritten exercises."""
+    path = graded_course / "autograded" / "release-notebook" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.ename)
+              for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors, "the visible tests should fail on the stubs"
+    assert {ename for _, ename in errors} == {"NotImplementedError"}, errors
