@@ -1,12 +1,12 @@
-"""Shared fixtures: a temporary course graded once by stock nbgrader.
+"""Shared fixtures: each assignment's test class, graded once by stock nbgrader.
 
-The course holds every assignment that has a source notebook. Its class is
-the instructor's source notebook (``source-notebook``), the untouched release
-(``release-notebook``) and every fixture submission under
+An assignment's class is the instructor's source notebook (``source-notebook``),
+the untouched release (``release-notebook``) and every fixture submission under
 ``tests/submissions/<assignment>/``, each submitted as a student named after it.
 """
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,43 +17,100 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = build.assignments(ROOT)
 
 
+SHARDS = 2  # each assignment's class is split over two nbgrader processes run side by side
+
+
 def add_assignment(root, assignment):
-    """Copy an assignment's source notebook into the course ``root`` and release it there."""
-    if not (root / "nbgrader_config.py").exists():
-        shutil.copy(ROOT / "nbgrader_config.py", root)
+    """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
     shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
     build.release(assignment, root)
 
 
-def submit_class(root, assignment):
-    """Submit the source, the release and every fixture of ``assignment`` as students."""
-    course.submit(root, "source-notebook", assignment, build.source_path(assignment, ROOT))
-    course.submit(root, "release-notebook", assignment, build.release_path(assignment, ROOT))
+def class_of(assignment):
+    """The students of ``assignment``'s test class: source, release and every fixture."""
+    students = {"source-notebook": build.source_path(assignment, ROOT),
+                "release-notebook": build.release_path(assignment, ROOT)}
     for name, scenario in scenarios.scenarios(assignment, ROOT).items():
-        course.submit(root, name, assignment, scenario.path.with_suffix(".ipynb"))
+        students[name] = scenario.path.with_suffix(".ipynb")
+    return students
+
+
+class GradedClass:
+    """An assignment's class graded by stock ``nbgrader autograde`` in ``SHARDS`` course copies."""
+
+    def __init__(self, assignment, folder):
+        self.assignment = assignment
+        self.roots = [folder / f"shard{i}" for i in range(SHARDS)]
+        add_assignment(self.roots[0], assignment)
+        for root in self.roots[1:]:
+            shutil.copytree(self.roots[0], root)
+        for i, (student, notebook) in enumerate(sorted(class_of(assignment).items())):
+            course.submit(self.roots[i % SHARDS], student, assignment, notebook)
+
+    def grade(self, shard):
+        course.autograde(self.roots[shard], self.assignment)
+
+    @property
+    def release(self):
+        """The release that nbgrader generated from the committed source."""
+        return build.release_path(self.assignment, self.roots[0])
+
+    def scores(self):
+        merged = {}
+        for root in self.roots:
+            merged.update(course.scores(root, self.assignment))
+        return merged
+
+    def max_scores(self):
+        return course.max_scores(self.roots[0], self.assignment)
+
+    def autograded(self, student):
+        """Path of ``student``'s autograded notebook."""
+        for root in self.roots:
+            path = root / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
+            if path.exists():
+                return path
+        raise FileNotFoundError(f"{student} was not graded")
 
 
 @pytest.fixture(scope="session")
-def stock_grader(tmp_path_factory):
-    """Grade an assignment's class with stock ``nbgrader autograde``, once per session."""
-    root = tmp_path_factory.mktemp("course")
-    graded = set()
+def stock_grader(request, tmp_path_factory):
+    """Grade the class of every assignment the session's tests need, two nbgrader runs at a time.
 
-    def grade(assignment):
-        if assignment not in graded:
-            add_assignment(root, assignment)
-            submit_class(root, assignment)
-            course.autograde(root, assignment)
-            graded.add(assignment)
-        return root
+    Grading starts for all of them at the first request, so that one assignment's
+    tests run while the next one is graded.
+    """
+    needed = request.config.stash.get(NEEDED, ASSIGNMENTS)
+    folder = tmp_path_factory.mktemp("courses")
+    classes = {a: GradedClass(a, folder / a) for a in needed}
+    pool = ThreadPoolExecutor(max_workers=SHARDS)
+    jobs = {a: [pool.submit(c.grade, shard) for shard in range(SHARDS)] for a, c in classes.items()}
 
-    return grade
+    def graded(assignment):
+        for job in jobs[assignment]:
+            job.result()
+        return classes[assignment]
+
+    yield graded
+    pool.shutdown(cancel_futures=True)
 
 
 @pytest.fixture
 def graded_course(stock_grader, assignment):
-    """The course directory in which ``assignment``'s whole class has been graded."""
+    """``assignment``'s class, graded by stock nbgrader (a ``GradedClass``)."""
     return stock_grader(assignment)
+
+
+NEEDED = pytest.StashKey[list]()
+
+
+def pytest_collection_finish(session):
+    """Remember which assignments the selected tests grade, so only those are graded."""
+    needed = {item.callspec.params["assignment"] for item in session.items
+              if "graded_course" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
+    session.config.stash[NEEDED] = [a for a in ASSIGNMENTS if a in needed]
 
 
 def pytest_generate_tests(metafunc):

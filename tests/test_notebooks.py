@@ -7,7 +7,7 @@ import json
 import nbformat
 from conftest import ROOT
 
-from coursekit import build, course
+from coursekit import build
 from coursekit.specs import all_specs
 
 
@@ -43,7 +43,7 @@ def test_source_outputs_are_cleared(assignment):
 
 def test_release_is_fresh(graded_course, assignment):
     """Regenerating the release from the source changes nothing."""
-    fresh = json.loads(build.release_path(assignment, graded_course).read_text())
+    fresh = json.loads(graded_course.release.read_text())
     committed = json.loads(build.release_path(assignment, ROOT).read_text())
     assert fresh == committed, "release/ is stale: run `make release`"
 
@@ -76,19 +76,17 @@ def _python_only(source):
 
 
 def test_source_gets_full_marks(graded_course, assignment):
-    got = course.scores(graded_course, assignment)["source-notebook"]
-    assert got == course.max_scores(graded_course, assignment)
+    assert graded_course.scores()["source-notebook"] == graded_course.max_scores()
 
 
 def test_release_gets_zero(graded_course, assignment):
-    got = course.scores(graded_course, assignment)["release-notebook"]
+    got = graded_course.scores()["release-notebook"]
     assert got and set(got.values()) == {0}
 
 
 def test_release_runs_and_fails_only_at_the_stubs(graded_course, assignment):
     """Executed as handed out, the release's only errors come from the unwritten exercises."""
-    path = graded_course / "autograded" / "release-notebook" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(graded_course.autograded("release-notebook"), as_version=4)
     errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.ename)
               for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors, "the visible tests should fail on the stubs"

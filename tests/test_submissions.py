@@ -2,7 +2,7 @@
 
 from conftest import ROOT
 
-from coursekit import course, scenarios
+from coursekit import scenarios
 
 
 def test_fixtures_are_fresh(assignment):
@@ -11,6 +11,5 @@ def test_fixtures_are_fresh(assignment):
 
 
 def test_fixture_scores(graded_course, assignment, scenario):
-    expected = scenarios.scenarios(assignment, ROOT)[scenario].expected(
-        course.max_scores(graded_course, assignment))
-    assert course.scores(graded_course, assignment)[scenario] == expected
+    expected = scenarios.scenarios(assignment, ROOT)[scenario].expected(graded_course.max_scores())
+    assert graded_course.scores()[scenario] == expected
