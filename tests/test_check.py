@@ -10,7 +10,8 @@ from coursekit.specs import all_specs
 from coursekit.verdict import reference_function
 
 
-@pytest.mark.parametrize("name", sorted(all_specs()))
+@pytest.mark.parametrize("name", sorted(all_specs()),
+                         ids=lambda name: f"{all_specs()[name].assignment}:{name}")
 def test_reference_passes_its_own_check(name):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
