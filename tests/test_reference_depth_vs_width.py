@@ -1,0 +1,399 @@
+"""Reference-solution tests for ``depth_vs_width``.
+
+Evidence that ``reference.depth_vs_width`` is right: the literal values of seed 001;
+the definitions the exercises state; the seed's findings on a small budget; and
+Poole et al. 2016 for tanh nets without bias, weights N(0, sigma_w^2 / n): at
+sigma_w = 2 the pre-activation length q stays at q* = 2.12 and nearby inputs
+separate by chi_1 = 1.36 per layer; at sigma_w = 0.4 q vanishes (chi_1 = 0.16) and
+inputs stay as correlated as they came in. Mean-field predictions are computed
+here by Gauss-Hermite quadrature, independently of the reference. The given plots
+run in the notebook tests. Sizes are shrunk, not the science: about 20 s here.
+"""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from reference.depth_vs_width import (
+    compute_loss,
+    create_learning_problem,
+    generate_trajectories,
+    get_num_params,
+    initialize_layers,
+    make_data,
+    make_MLP,
+    predict_width,
+    set_seed,
+    train_model,
+    width_sweep,
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One thread: on a busy 2-core machine a second one only waits (5-10x slower)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+# Mean-field theory (Poole et al. 2016)
+NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(101)  # E over z ~ N(0, 1)
+WEIGHTS = WEIGHTS / WEIGHTS.sum()
+
+
+def length_map(q, sigma_w):
+    """Pre-activation length of the next layer: sigma_w^2 E[tanh(sqrt(q) z)^2]."""
+    return sigma_w**2 * np.sum(WEIGHTS * np.tanh(np.sqrt(q) * NODES) ** 2)
+
+
+def correlation_map(c, q, sigma_w):
+    """Correlation of two inputs of length q at the next layer."""
+    z1, z2 = np.meshgrid(NODES, NODES, indexing="ij")
+    u1 = np.sqrt(q) * z1
+    u2 = np.sqrt(q) * (c * z1 + np.sqrt(1 - c**2) * z2)
+    expected_product = np.sum(np.outer(WEIGHTS, WEIGHTS) * np.tanh(u1) * np.tanh(u2))
+    return sigma_w**2 * expected_product / length_map(q, sigma_w)
+
+
+def fixed_point_length(sigma_w, n_iterations=2000):
+    """q*, the fixed point of ``length_map`` reached from q = 1."""
+    q = 1.0
+    for _ in range(n_iterations):
+        q = length_map(q, sigma_w)
+    return q
+
+
+def chi_1(sigma_w):
+    """Stretch per layer of a tiny perturbation: sigma_w^2 E[tanh'(sqrt(q*) z)^2]."""
+    q_star = fixed_point_length(sigma_w)
+    return sigma_w**2 * np.sum(WEIGHTS / np.cosh(np.sqrt(q_star) * NODES) ** 4)
+
+
+def pre_activations(net, X):
+    """Every hidden layer's pre-activation, stacked: (layers, examples, width)."""
+    hidden, h = [], X
+    for module in net:
+        h = module(h)
+        if isinstance(module, nn.Linear):
+            hidden.append(h)
+    return torch.stack(hidden[:-1])  # the last Linear is the output neuron
+
+
+# Seed values
+
+
+@pytest.mark.parametrize("n_in, W, D", [(10, 3, 2), (5, 5, 5), (2, 100, 20), (7, 1, 3)])
+def test_num_params_counts_make_MLP(n_in, W, D):
+    net = make_MLP(n_in, W, D)
+    assert get_num_params(n_in, W, D) == sum(p.numel() for p in net.parameters())
+
+
+def test_seed_values():
+    assert get_num_params(10, 3, 2) == 33
+    # the seed builds the net first, then calls set_seed(42) and initializes it
+    net = make_MLP(10, 3, 2)
+    set_seed(42)
+    initialize_layers(net, 1)
+    assert next(net.parameters())[0][0].item() == 0.6093441247940063
+    set_seed(42)
+    X, _ = make_data(net, 10, 1000)  # the seed draws 10**7; the first is the same
+    assert X[0][0].item() == 1.9269152879714966
+    _, X_train, y_train, X_test, y_test = create_learning_problem(2.0)
+    assert X_test[0][0].item() == 0.19076240062713623
+    assert X_train.shape == (4000, 5) and y_train.shape == (4000, 1)
+    assert X_test.shape == (1000, 5) and y_test.shape == (1000, 1)
+
+
+def test_create_learning_problem_follows_the_seed_cell():
+    """Same draws as seed 001's exercise 5: teacher, then training set, then test set."""
+    torch.manual_seed(-1)
+    teacher = make_MLP(5, 5, 5)
+    initialize_layers(teacher, 2.0)
+    expected = (teacher, *make_data(teacher, 5, 4000), *make_data(teacher, 5, 1000))
+    problem = create_learning_problem(2.0)
+    for got, want in zip(problem[1:], expected[1:]):
+        assert torch.equal(got, want)
+    for got, want in zip(problem[0].parameters(), expected[0].parameters()):
+        assert torch.equal(got, want)
+    with torch.no_grad():
+        assert torch.equal(problem[0](problem[3]), problem[4])
+
+
+def test_train_model_on_own_outputs_has_zero_error():
+    net = make_MLP(10, 3, 2)
+    set_seed(42)
+    initialize_layers(net, 1)
+    X, y = make_data(net, 10, 1000)
+    Es = train_model(net, X, y, 10, 1e-3, progressbar=False)
+    assert Es.shape == (10,) and Es[0] == 0.0
+    np.testing.assert_array_equal(Es, 0.0)  # zero gradient: Adam does not move
+    assert compute_loss(net, X, y) == 0.0
+
+
+# Definitions
+
+
+def test_make_MLP_architecture_and_relu_fix():
+    net = make_MLP(4, 6, 4)
+    assert len(net) == 2 * (4 - 1) + 1
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    shapes = [(m.in_features, m.out_features) for m in linears]
+    assert shapes == [(4, 6), (6, 6), (6, 6), (6, 1)]
+    assert all(m.bias is None for m in linears)
+    assert all(isinstance(m, nn.Tanh) for m in net[1::2])
+    # seed 001 compared instead of assigning (``nonlin == nn.ReLU()``)
+    net = make_MLP(3, 4, 3, nonlin="relu")
+    assert all(isinstance(m, nn.ReLU) for m in net[1::2])
+    assert not any(isinstance(m, nn.Tanh) for m in net)
+    with pytest.raises(ValueError):
+        make_MLP(3, 4, 3, nonlin="sigmoid")
+
+
+def test_initialize_layers_std_is_sigma_over_sqrt_fan_in():
+    torch.manual_seed(0)
+    net = make_MLP(400, 300, 3)
+    initialize_layers(net, 1.5)
+    for weight in net.parameters():
+        n_in = weight.shape[1]
+        expected_std = 1.5 / math.sqrt(n_in)
+        # 4 standard errors of a sample standard deviation
+        tolerance = 4 / math.sqrt(2 * weight.numel())
+        assert abs(weight.std().item() / expected_std - 1) < tolerance
+        assert abs(weight.mean().item()) < 4 * expected_std / math.sqrt(weight.numel())
+
+
+def test_make_data_is_gaussian_and_detached():
+    torch.manual_seed(1)
+    net = make_MLP(8, 5, 3)
+    X, y = make_data(net, 8, 20000)
+    assert X.shape == (20000, 8) and y.shape == (20000, 1)
+    assert abs(X.mean().item()) < 0.01 and abs(X.std().item() - 1) < 0.01
+    assert not y.requires_grad and y.grad_fn is None
+    with torch.no_grad():
+        assert torch.equal(y, net(X))
+
+
+def test_train_model_is_full_batch_adam_on_mse(capsys):
+    torch.manual_seed(2)
+    teacher = make_MLP(5, 5, 3)
+    initialize_layers(teacher, 2.0)
+    X, y = make_data(teacher, 5, 300)
+    student = make_MLP(5, 8, 2)
+    twin, student_with_bar = copy.deepcopy(student), copy.deepcopy(student)
+    Es = train_model(student, X, y, 50, 1e-2, progressbar=False)
+    # the progress bar does not change training
+    np.testing.assert_array_equal(Es, train_model(student_with_bar, X, y, 50, 1e-2))
+    optimizer = torch.optim.Adam(twin.parameters(), lr=1e-2)
+    expected = []
+    for _ in range(50):
+        loss = F.mse_loss(twin(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        expected.append(loss.item())
+    np.testing.assert_allclose(Es, expected, rtol=1e-6)
+    for got, want in zip(student.parameters(), twin.parameters()):
+        torch.testing.assert_close(got, want)
+    assert Es[-1] < 0.5 * Es[0]
+
+
+def test_compute_loss_is_mean_squared_error():
+    torch.manual_seed(4)
+    net = make_MLP(6, 7, 3)
+    X, y = torch.randn(500, 6), torch.randn(500, 1)
+    loss = compute_loss(net, X, y)
+    assert type(loss) is float
+    with torch.no_grad():
+        expected = ((net(X) - y) ** 2).mean().item()
+    assert loss == pytest.approx(expected, rel=1e-6)
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_width_sweep_trains_default_shallow_students():
+    problem = create_learning_problem(2.0, n_train=200, n_test=100, seed=5)
+    _, X_train, y_train, X_test, y_test = problem
+    torch.manual_seed(6)
+    train_errors, test_errors = width_sweep(*problem[1:], [3, 7], 30, 1e-2)
+    assert train_errors.shape == (2, 30) and test_errors.shape == (2,)
+    torch.manual_seed(6)
+    # errors are relative to the variance of the *test* targets, as in the seed
+    y_var = float(y_test.var())
+    for index, width in enumerate([3, 7]):
+        student = make_MLP(5, width, 2)
+        Es = train_model(student, X_train, y_train, 30, 1e-2, progressbar=False)
+        np.testing.assert_allclose(train_errors[index], Es / y_var, rtol=1e-6)
+        loss = compute_loss(student, X_test, y_test)
+        assert test_errors[index] == pytest.approx(loss / y_var)
+
+
+def test_predict_width_inverts_an_exact_power_law():
+    widths = np.array([5, 15, 45, 135])
+    test_errors = 2.0 * widths**-0.5
+    target = pytest.approx((2.0 / 1e-3) ** 2, rel=1e-8)
+    assert predict_width(widths, test_errors, 1e-3) == target
+    assert predict_width(widths, test_errors, test_errors[2]) == pytest.approx(45)
+
+
+# The seed's findings, on a small budget
+
+
+def test_quasi_linear_teacher_is_nearly_linear():
+    """sigma = 0.4 makes the teacher quasi-linear; sigma = 2 does not."""
+    r_squared = {}
+    for sigma in (2.0, 0.4):
+        _, X_train, y_train, _, _ = create_learning_problem(sigma)
+        A = torch.cat([X_train, torch.ones(len(X_train), 1)], dim=1).double()
+        y = y_train.double()
+        residual = y - A @ torch.linalg.lstsq(A, y).solution
+        r_squared[sigma] = 1 - (residual.var() / y.var()).item()
+    assert r_squared[0.4] > 0.99  # measured 0.993
+    assert r_squared[2.0] < 0.7  # measured 0.600
+
+
+def test_test_error_falls_with_width_and_the_prediction_is_huge():
+    problem = create_learning_problem(2.0, n_train=1000)
+    widths = [4, 16, 64]
+    torch.manual_seed(0)
+    train_errors, test_errors = width_sweep(*problem[1:], widths, 500, 1e-2)
+    slope = np.polyfit(np.log(widths), np.log(test_errors), 1)[0]
+    # measured 0.079, 0.035, 0.029; student seeds 1-4 gave the same ordering
+    assert np.all(np.diff(test_errors) < 0)
+    assert test_errors[0] > 2 * test_errors[-1]
+    assert -1.0 < slope < -0.1  # measured -0.37
+    assert np.all(train_errors[:, -1] < train_errors[:, 0])
+    # a relative error of 1e-6 needs an absurdly wide shallow net (the seed's point)
+    assert predict_width(widths, test_errors, 1e-6) > 1e9
+
+
+def test_width_10_student_fits_the_quasi_linear_teacher():
+    errors = {}
+    for sigma in (2.0, 0.4):
+        problem = create_learning_problem(sigma, n_train=1000)
+        _, X_train, y_train, X_test, y_test = problem
+        torch.manual_seed(0)
+        student = make_MLP(5, 10, 2)
+        initialize_layers(student, 0.4)
+        # a drop of the learning rate, as the seed does for its deep student
+        for n_epochs, lr in [(1000, 1e-2), (500, 1e-3)]:
+            train_model(student, X_train, y_train, n_epochs, lr, progressbar=False)
+        errors[sigma] = compute_loss(student, X_test, y_test) / float(y_test.var())
+    # measured 0.0009 and 0.034; student seeds 0-4 gave 0.0005-0.0018 and 0.034-0.037
+    assert errors[0.4] < 0.005
+    assert errors[2.0] > 10 * errors[0.4]
+
+
+# Poole et al. 2016
+
+
+def test_mean_field_theory_numbers():
+    assert fixed_point_length(2.0) == pytest.approx(2.12, abs=0.01)
+    assert chi_1(2.0) == pytest.approx(1.36, abs=0.01)
+    assert fixed_point_length(0.4) < 1e-30
+    assert chi_1(0.4) == pytest.approx(0.16, abs=1e-6)
+    assert chi_1(0.9) < 1 < chi_1(1.1)  # order-to-chaos boundary at sigma_w = 1
+
+
+@pytest.fixture(scope="module")
+def wide_deep_activity():
+    """Pre-activations of 20 hidden layers of width 1000 for three kinds of inputs."""
+    n, depth, n_pairs = 1000, 21, 16
+    activity = {}
+    for sigma in (2.0, 0.4):
+        torch.manual_seed(0)
+        net = make_MLP(n, n, depth)
+        initialize_layers(net, sigma)
+        net = net.double()
+        x, noise = torch.randn(2, n_pairs, n, dtype=torch.float64)
+        inputs = {"x": x, "near": x + 1e-5 * noise}
+        inputs["correlated"] = 0.9 * x + math.sqrt(1 - 0.9**2) * noise
+        with torch.no_grad():
+            activity[sigma] = {k: pre_activations(net, v) for k, v in inputs.items()}
+    return activity
+
+
+def layer_lengths(h):
+    return (h**2).mean(dim=-1).mean(dim=-1).numpy()
+
+
+def layer_correlations(h1, h2):
+    c = (h1 * h2).mean(-1) / torch.sqrt((h1**2).mean(-1) * (h2**2).mean(-1))
+    return c.mean(dim=-1).numpy()
+
+
+def test_chaotic_net_keeps_length_at_q_star(wide_deep_activity):
+    q = layer_lengths(wide_deep_activity[2.0]["x"])
+    predicted = [q[0]]
+    for _ in range(len(q) - 1):
+        predicted.append(length_map(predicted[-1], 2.0))
+    # the whole transient, layer by layer, then q* (measured 2.14)
+    np.testing.assert_allclose(q, predicted, rtol=0.1)
+    assert q[4:].mean() == pytest.approx(fixed_point_length(2.0), rel=0.04)
+
+
+def test_ordered_net_loses_length_but_keeps_correlation(wide_deep_activity):
+    activity = wide_deep_activity[0.4]
+    q = layer_lengths(activity["x"])
+    shrink = np.exp(np.mean(np.log(q[1:] / q[:-1])))
+    assert shrink == pytest.approx(0.4**2, rel=0.05)
+    assert q[-1] < 1e-13 * q[0]
+    c = layer_correlations(activity["x"], activity["correlated"])
+    assert c[0] > 0.85
+    np.testing.assert_allclose(c, c[0], atol=0.02)
+
+
+@pytest.mark.parametrize("sigma, rel", [(2.0, 0.04), (0.4, 0.03)])
+def test_nearby_inputs_separate_at_rate_chi_1(wide_deep_activity, sigma, rel):
+    activity = wide_deep_activity[sigma]
+    distance = layer_lengths(activity["x"] - activity["near"])
+    stretch = np.exp(np.mean(np.log(distance[5:] / distance[4:-1])))
+    assert stretch == pytest.approx(chi_1(sigma), rel=rel)  # measured 1.35 and 0.160
+
+
+def test_chaotic_net_decorrelates_nearby_inputs(wide_deep_activity):
+    activity = wide_deep_activity[2.0]
+    c = layer_correlations(activity["x"], activity["correlated"])
+    q = layer_lengths(activity["x"])
+    predicted = [c[0]]
+    for layer in range(len(c) - 1):
+        predicted.append(correlation_map(predicted[-1], q[layer], 2.0))
+    np.testing.assert_allclose(c, predicted, atol=0.1)
+    assert c[0] > 0.85 and abs(c[-1]) < 0.3
+
+
+def test_generate_trajectories_is_the_networks_hidden_activity():
+    set_seed(7)
+    traj_1, traj_2 = generate_trajectories(30, 6, 50, 2.0, 0.4)
+    assert traj_1.shape == traj_2.shape == (5, 50, 30)
+    set_seed(7)
+    theta = np.linspace(0, 2 * np.pi, 50)
+    points = torch.tensor(np.array([np.cos(theta), np.sin(theta)]).T).float()
+    for traj, sigma in ((traj_1, 2.0), (traj_2, 0.4)):
+        net = make_MLP(2, 30, 6)
+        initialize_layers(net, sigma)
+        with torch.no_grad():
+            hidden = net[:-1](points).numpy()
+        np.testing.assert_allclose(traj[-1], hidden, rtol=1e-4, atol=1e-6)
+
+
+def test_demo_chaotic_net_stretches_the_circle_quasi_linear_keeps_it():
+    """The demo's circle, relative to its radius, grows sqrt(chi_1) longer per layer."""
+    set_seed(42)
+    W, (traj_1, traj_2) = 100, generate_trajectories(100, 20, 400, 2, 0.4)
+
+    def relative_length(traj):
+        radius = np.sqrt((traj**2).mean(axis=(1, 2)) * W)
+        return np.linalg.norm(np.diff(traj, axis=1), axis=-1).sum(axis=1) / radius
+
+    chaotic, quasi_linear = relative_length(traj_1), relative_length(traj_2)
+    # a circle stays a circle
+    np.testing.assert_allclose(quasi_linear, 2 * np.pi, rtol=0.05)
+    growth = (chaotic[-1] / chaotic[0]) ** (1 / (len(chaotic) - 1))
+    assert growth == pytest.approx(math.sqrt(chi_1(2.0)), abs=0.04)  # measured 1.15
+    assert chaotic[-1] > 10 * chaotic[0]
