@@ -1,7 +1,8 @@
 """The exercise specs of every assignment, one module per assignment.
 
 Each module ``coursekit.specs.<assignment>`` defines ``SPECS``, a list of
-``ExerciseSpec`` instances, one per graded function.
+``ExerciseSpec`` instances, one per graded function. Modules whose names start
+with an underscore hold what an assignment's specs share; they are not assignments.
 """
 
 import importlib
@@ -12,6 +13,8 @@ def all_specs():
     """Return every spec of every assignment, keyed by function name."""
     specs = {}
     for module in pkgutil.iter_modules(__path__):
+        if module.name.startswith("_"):  # shared helpers, not an assignment
+            continue
         for spec in importlib.import_module(f"{__name__}.{module.name}").SPECS:
             specs[spec.name] = spec
     return specs
