@@ -59,6 +59,59 @@ def fixtures(
         raise typer.Exit(1)
 
 
+@app.command()
+def grade(
+    assignment: str = typer.Argument(..., help="The assignment to grade."),
+    students: list[str] = typer.Argument(None, help="Only these students (default: everyone)."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Local worker processes (default: cores)."),
+    executor: str = typer.Option("local", "--executor", help="Where jobs run: local or dask."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT."),
+    force: bool = typer.Option(False, "--force", help="Grade again submissions that are up to date."),
+    timeout: int = typer.Option(None, "--timeout", help="Seconds a cell may run (default: nbgrader's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run as JSON instead of a table."),
+):
+    """Grade submissions in parallel with nbgrader's preprocessors; resume where a run stopped."""
+    import json
+
+    from rich.console import Console
+
+    from coursekit import grading
+    from coursekit.grading.console import LiveProgress, outcome_table
+
+    try:
+        run = grading.grade(".", assignment, students, workers=workers, executor=executor,
+                            scheduler=scheduler, force=force, timeout=timeout,
+                            progress=LiveProgress(Console(stderr=True)))
+    except (LookupError, ValueError) as error:
+        typer.echo(f"coursekit grade: {error}", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("coursekit grade: interrupted; what was graded is recorded: run again to resume.",
+                   err=True)
+        raise typer.Exit(130) from None
+    if as_json:
+        typer.echo(json.dumps(run.as_dict(), indent=1))
+    elif run.outcomes:
+        Console().print(outcome_table(run))
+        typer.echo(f"grading report: {run.report}")
+    if any(outcome.retry for outcome in run.outcomes):
+        typer.echo("Some submissions failed because of the grader, not the student: "
+                   "run the same command again to retry them.", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    assignment: str = typer.Argument(..., help="The assignment to report on."),
+    output: str = typer.Option(None, "--output", "-o", help="Folder (default: autograded/<assignment>/)."),
+):
+    """Write an HTML report with figures and a CSV of grades for a graded assignment."""
+    from coursekit.grading.report import write_report
+
+    written = write_report(".", assignment, output)
+    typer.echo(f"report: {written['html']}\ngrades: {written['csv']}")
+
+
 def main():
     """Entry point of the ``coursekit`` script."""
     app()

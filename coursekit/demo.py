@@ -1,9 +1,11 @@
-"""The demo: release every assignment, grade a class of example submissions, report.
+"""The demo: release every assignment, grade a class with ``coursekit grade``, report.
 
-The class is made of the fixture submissions under ``tests/submissions``: each
-scenario is a student named after it, so the score table shows at a glance
-that correct alternatives get full marks and each mistake loses the points of
-its own exercise.
+The class is synthetic: ``CLASS_SIZE`` students, each submitting every
+assignment as one of its fixture submissions under ``tests/submissions``
+(student ``i`` takes the ``i``-th scenario, round and round), so the score
+table shows at a glance that correct alternatives get full marks and each
+mistake loses the points of its own exercise. Grading is resumable: a demo run
+again grades only what changed.
 """
 
 from pathlib import Path
@@ -11,39 +13,51 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from coursekit import build, course, scenarios
+from coursekit import build, course, grading, scenarios
+from coursekit.grading.console import LiveProgress
+from coursekit.grading.report import write_report
+
+CLASS_SIZE = 40
 
 
-def enroll(root, assignment):
-    """Copy every fixture of ``assignment`` into ``submitted/`` under the scenario's name."""
+def students(size=CLASS_SIZE):
+    """The synthetic class's student ids."""
+    return [f"student-{number:02d}" for number in range(1, size + 1)]
+
+
+def enroll(root, assignment, size=CLASS_SIZE):
+    """Submit a fixture of ``assignment`` for every student; return student -> scenario."""
     found = scenarios.scenarios(assignment, root)
-    for name, scenario in found.items():
-        course.submit(root, name, assignment, scenario.path.with_suffix(".ipynb"))
-    return found
+    names = sorted(found)
+    enrolled = {student: found[names[index % len(names)]] for index, student in enumerate(students(size))}
+    for student, scenario in enrolled.items():
+        course.submit(root, student, assignment, scenario.path.with_suffix(".ipynb"))
+    return enrolled
 
 
-def score_table(assignment, found, got, max_scores):
+def score_table(assignment, enrolled, got, max_scores):
     """A rich table of every student's score per grade cell, against the expected score."""
     table = Table(title=f"{assignment}: scores per grade cell (expected in brackets where it differs)")
     table.add_column("student")
+    table.add_column("submitted")
     for cell in max_scores:
         table.add_column(cell.removeprefix("test_"), justify="right")
     table.add_column("total", justify="right")
     table.add_column("as expected")
     mismatches = 0
-    for name, scenario in found.items():
+    for student, scenario in enrolled.items():
         expected = scenario.expected(max_scores)
-        scores = got.get(name, {})
-        row = [f"{scores.get(c, 0):g}" + ("" if scores.get(c) == expected[c] else f" [{expected[c]:g}]")
+        scores = got.get(student, {})
+        row = [f"{scores.get(c) or 0:g}" + ("" if scores.get(c) == expected[c] else f" [{expected[c]:g}]")
                for c in max_scores]
         ok = scores == expected
         mismatches += not ok
-        total = f"{sum(scores.values()):g} / {sum(max_scores.values()):g}"
-        table.add_row(name, *row, total, "yes" if ok else "[bold red]NO[/]")
+        total = f"{sum(s or 0 for s in scores.values()):g} / {sum(max_scores.values()):g}"
+        table.add_row(student, scenario.name, *row, total, "yes" if ok else "[bold red]NO[/]")
     return table, mismatches
 
 
-def run(root=".", console=None):
+def run(root=".", console=None, size=CLASS_SIZE):
     """Run the whole demo in the course directory ``root``; return the number of surprises."""
     console = console or Console()
     root = Path(root)
@@ -51,13 +65,16 @@ def run(root=".", console=None):
     for assignment in build.assignments(root):
         console.rule(assignment)
         console.print(f"releasing {build.release(assignment, root)}")
-        found = enroll(root, assignment)
-        console.print(f"grading {len(found)} submissions with nbgrader autograde ...")
-        course.autograde(root, assignment)
+        enrolled = enroll(root, assignment, size)
+        console.print(f"grading {len(enrolled)} submissions with coursekit grade ...")
+        graded = grading.grade(root, assignment, list(enrolled), progress=LiveProgress(console))
         max_scores = course.max_scores(root, assignment)
-        table, mismatches = score_table(assignment, found, course.scores(root, assignment), max_scores)
+        table, mismatches = score_table(assignment, enrolled, course.scores(root, assignment), max_scores)
         console.print(table)
         surprises += mismatches
         course.generate_feedback(root, assignment)
+        written = write_report(root, assignment)
+        console.print(f"grading report: {graded.report}")
         console.print(f"feedback: {root / 'feedback'}/<student>/{assignment}/{assignment}.html")
+        console.print(f"report: {written['html']}\ngrades: {written['csv']}")
     return surprises

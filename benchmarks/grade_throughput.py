@@ -1,0 +1,136 @@
+"""Grade the same N submissions with stock ``nbgrader autograde`` and with ``coursekit grade``.
+
+Two identical temporary courses are made from the committed sources; the same
+N submissions, drawn round-robin from the fixture notebooks under
+``tests/submissions/<assignment>/``, are submitted to both. One course is
+graded by ``nbgrader autograde <assignment> --force`` (one notebook after
+another), the other by ``coursekit grade <assignment>`` (``--workers``
+processes, prewarmed kernels), each as a command run from the course folder,
+so both pay their interpreter's start. Printed: both wall times, submissions
+per minute, the ratio, and each grader's per-notebook overhead: worker-seconds
+per notebook (wall time x processes / N) minus the mean time spent executing
+the notebook's cells (read from the autograded notebooks' cell timings, the
+same way for both). The scores of the two courses are compared too.
+
+Run from the course root::
+
+    .venv/bin/python benchmarks/grade_throughput.py [--n 40] [--workers 2] [--assignments A ...]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coursekit import build, course, scenarios  # noqa: E402
+from coursekit.grading.executors import default_workers  # noqa: E402
+
+
+def draw(assignments, n):
+    """N (student, assignment, notebook) triples, round-robin over the assignments and their fixtures."""
+    fixtures = {a: [s.path.with_suffix(".ipynb") for s in scenarios.scenarios(a, ROOT).values()]
+                for a in assignments}
+    drawn = []
+    for index in range(n):
+        assignment = assignments[index % len(assignments)]
+        notebooks = fixtures[assignment]
+        drawn.append((f"student-{index + 1:03d}", assignment,
+                      notebooks[(index // len(assignments)) % len(notebooks)]))
+    return drawn
+
+
+def make_course(folder, assignments, submissions):
+    """A course with the assignments released and the submissions in ``submitted/``."""
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    for assignment in assignments:
+        shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment)
+        build.release(assignment, folder)
+    for student, assignment, notebook in submissions:
+        course.submit(folder, student, assignment, notebook)
+    return folder
+
+
+def cell_seconds(path):
+    """Seconds the notebook's cells took to execute, from nbclient's cell timings."""
+    total = 0.0
+    for cell in nbformat.read(path, as_version=4).cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            start = datetime.datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            total += (end - start).total_seconds()
+    return total
+
+
+def timed(command, folder):
+    """Run ``command`` in ``folder``; return (wall seconds, standard output)."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=folder, env=build.environment(), check=True,
+                          capture_output=True, text=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def summary(name, wall, processes, submissions, folder):
+    """One grader's numbers: wall time, throughput, mean cell time and per-notebook overhead."""
+    cells = [cell_seconds(folder / "autograded" / student / assignment / f"{assignment}.ipynb")
+             for student, assignment, _ in submissions
+             if (folder / "autograded" / student / assignment / f"{assignment}.ipynb").exists()]
+    mean_cells = sum(cells) / max(len(cells), 1)
+    overhead = wall * processes / len(submissions) - mean_cells
+    print(f"{name}: {wall:.1f} s wall for {len(submissions)} submissions ({len(cells)} autograded), "
+          f"{60 * len(submissions) / wall:.1f} submissions/min; mean cell execution {mean_cells:.1f} s, "
+          f"overhead {overhead:.1f} s per notebook ({processes} process{'es' if processes > 1 else ''})",
+          flush=True)
+
+
+def main():
+    """Grade with both and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=40, help="submissions to grade (default 40)")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="coursekit grade workers")
+    parser.add_argument("--assignments", nargs="*", default=None, help="default: every one with fixtures")
+    args = parser.parse_args()
+    assignments = args.assignments or [a for a in build.assignments(ROOT) if scenarios.scenarios(a, ROOT)]
+    submissions = draw(assignments, args.n)
+    coursekit = str(Path(sys.executable).parent / "coursekit")
+    with tempfile.TemporaryDirectory(prefix="grade-throughput-") as scratch:
+        stock = make_course(Path(scratch) / "stock", assignments, submissions)
+        kit = make_course(Path(scratch) / "kit", assignments, submissions)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"{args.n} submissions of {', '.join(assignments)}; {os.cpu_count()} cores, "
+              f"load average {load}", flush=True)
+        stock_wall = sum(timed([sys.executable, "-m", "nbgrader", "autograde", a, "--force",
+                                "--log-level=ERROR"], stock)[0] for a in assignments)
+        summary("nbgrader autograde", stock_wall, 1, submissions, stock)
+        kit_wall, reports = 0.0, []
+        for assignment in assignments:
+            command = [coursekit, "grade", assignment, "--workers", str(args.workers), "--json"]
+            wall, output = timed(command, kit)
+            kit_wall += wall
+            reports += json.loads(output)["outcomes"]
+        summary("coursekit grade", kit_wall, args.workers, submissions, kit)
+        worker_overhead = sum(o["seconds"] - o["cell_seconds"] for o in reports) / max(len(reports), 1)
+        print(f"coursekit grade, inside its workers: {worker_overhead:.1f} s per notebook besides its cells "
+              f"(reading, sanitizing, waiting for a warm kernel)")
+        print(f"ratio: coursekit grade is {stock_wall / kit_wall:.2f} times the throughput of nbgrader "
+              f"autograde on {args.workers} workers")
+        differ = sum(course.scores(stock, a) != course.scores(kit, a) for a in assignments)
+        print("scores: " + ("identical" if not differ else f"DIFFER in {differ} assignments"))
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"load average after: {load}")
+
+
+if __name__ == "__main__":
+    main()

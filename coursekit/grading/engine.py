@@ -1,0 +1,185 @@
+"""A grading run: which submissions to grade, dispatching them, recording each outcome.
+
+The coordinator (this module) snapshots the assignment, finds the
+submissions, skips those whose recorded outcome is up to date, hands the rest
+to an executor a few at a time and records every result as it arrives: the
+gradebook and ``autograded/`` first, then the grading report. A run killed at
+any point loses at most the submissions in flight; the next run grades them,
+and only them. Recording a submission twice overwrites the same gradebook
+rows, so no grade is ever doubled.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from coursekit import course
+from coursekit.grading import executors, snapshot, submissions
+from coursekit.grading.kernels import PREWARMED_MODULES
+from coursekit.grading.ledger import Ledger, report_path
+from coursekit.grading.outcome import FAILED, SCORED, Job, Result
+from coursekit.grading.record import Recorder
+
+#: Attempts at a job whose worker died before the job is recorded as failed.
+ATTEMPTS = 2
+
+
+class Progress:
+    """What a grading run tells the people watching it; this one tells nothing."""
+
+    def start(self, run, total):
+        """The run starts, with ``total`` submissions to grade."""
+
+    def advance(self, outcome):
+        """One more submission has its outcome."""
+
+    def finish(self, run):
+        """The run is over."""
+
+
+@dataclass
+class GradingRun:
+    """What a grading run did.
+
+    Attributes
+    ----------
+    assignment : str
+        The assignment graded.
+    outcomes : list of Outcome
+        The submissions graded by this run, in the order they finished.
+    up_to_date : list of str
+        Students whose recorded outcome was still valid and who were skipped.
+    report : str
+        Path of the grading report.
+    executor : str
+        Where the jobs ran.
+    seconds : float
+        Wall time of the run.
+    """
+
+    assignment: str
+    outcomes: list = field(default_factory=list)
+    up_to_date: list = field(default_factory=list)
+    report: str = ""
+    executor: str = ""
+    seconds: float = 0.0
+
+    def count(self, status):
+        """The number of outcomes of this run with ``status``."""
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+    def as_dict(self):
+        """The run as JSON-able data (what ``coursekit grade --json`` prints)."""
+        return {"assignment": self.assignment, "report": self.report, "executor": self.executor,
+                "seconds": round(self.seconds, 3), "graded": len(self.outcomes),
+                "scored": self.count(SCORED), "failed": self.count(FAILED),
+                "up_to_date": self.up_to_date, "outcomes": [o.as_dict() for o in self.outcomes]}
+
+
+def grade(root, assignment, students=None, *, workers=None, executor="local", scheduler=None,
+          force=False, timeout=None, progress=None):
+    """Grade the submissions of ``assignment`` in the course ``root``.
+
+    Parameters
+    ----------
+    root : str or Path
+        The course directory (with ``nbgrader_config.py``).
+    assignment : str
+        The assignment id.
+    students : list of str, optional
+        Grade only these students' submissions.
+    workers : int, optional
+        Local worker processes (default: the machine's cores).
+    executor : {"local", "dask"}
+        Where to run the jobs.
+    scheduler : str, optional
+        The Dask scheduler's address, for ``executor="dask"``.
+    force : bool
+        Grade again even the submissions whose recorded outcome is up to date.
+    timeout : int, optional
+        Seconds a cell may run (default: nbgrader's ``ExecutePreprocessor.timeout``).
+    progress : Progress, optional
+        Told about the run as it goes.
+
+    Returns
+    -------
+    GradingRun
+    """
+    start = time.monotonic()
+    progress = progress or Progress()
+    config = course.config(root)
+    if timeout is not None:
+        config.ExecutePreprocessor.timeout = timeout
+        config.Execute.timeout = timeout
+    coursedir = course.course_directory(root, config)
+    snap = snapshot.take(coursedir, assignment, config, modules=PREWARMED_MODULES)
+    found = submissions.find(coursedir, assignment, snap.notebook, students)
+    ledger = Ledger(report_path(coursedir, assignment), assignment)
+    recorder = Recorder(coursedir, snap, config)
+    run = GradingRun(assignment=assignment, report=str(ledger.path))
+    try:
+        graded = recorder.graded()
+        todo = []
+        for submission in found:
+            recorded = ledger.outcome(submission.student)
+            if (not force and recorded is not None and not recorded.retry
+                    and recorded.fingerprint == submission.fingerprint(snap.version)
+                    and (recorded.status == FAILED or submission.student in graded)):
+                run.up_to_date.append(submission.student)
+            else:
+                todo.append(submission)
+        progress.start(run, len(todo))
+        _dispatch(todo, snap, recorder, ledger, run, progress, executor, workers, scheduler)
+    finally:
+        recorder.close()
+        run.seconds = time.monotonic() - start
+    progress.finish(run)
+    return run
+
+
+def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, scheduler):
+    """Grade ``todo``: jobs without a notebook at once, the others on the executor."""
+
+    def finish(job, result):
+        outcome = recorder.record(job, result)
+        ledger.record(outcome)
+        run.outcomes.append(outcome)
+        progress.advance(outcome)
+
+    waiting = []
+    for submission in todo:
+        job = submission.job(snap.version)
+        if job.problem:
+            finish(job, Result(student=job.student, reason=job.problem))
+        else:
+            waiting.append(submission)
+    if not waiting:
+        return
+    pool = executors.executor(kind, snap, workers=workers, scheduler=scheduler)
+    run.executor = pool.describe()
+    window = 2 * (workers or executors.default_workers()) if kind == "local" else len(waiting)
+    running, attempts, cancel = {}, {}, True
+    try:
+        while waiting or running:
+            while waiting and len(running) < window:
+                item = waiting.pop(0)
+                job = item if isinstance(item, Job) else item.job(snap.version)
+                running[pool.submit(job)] = job
+            for future in pool.wait(list(running)):
+                job = running.pop(future)
+                try:
+                    result = future.result()
+                except Exception as error:  # the worker, not the submission, failed
+                    attempts[job.student] = attempts.get(job.student, 0) + 1
+                    if pool.lost_worker(error) and attempts[job.student] < ATTEMPTS:
+                        waiting.insert(0, job)
+                        if pool.recover():  # every job the broken pool held is lost: run them again
+                            waiting[1:1] = running.values()
+                            running.clear()
+                            break
+                        continue
+                    result = Result(student=job.student, grader_error=True,
+                                    reason=f"the worker grading it failed: {type(error).__name__}: {error}")
+                finish(job, result)
+        cancel = False
+    finally:
+        pool.close(cancel=cancel)

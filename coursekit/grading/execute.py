@@ -1,0 +1,145 @@
+"""nbgrader's ``Execute`` preprocessor, run on a prewarmed kernel, that never gives up a notebook.
+
+Stock ``nbgrader autograde`` loses the whole submission when the kernel dies
+or stops answering: it deletes the autograded folder and records no score.
+``GradingExecute`` is nbgrader's ``Execute`` (same timeouts, interrupts and
+error outputs, configured by the same ``nbgrader_config.py`` sections) with
+three additions:
+
+- it runs on a kernel the worker started ahead of time (``WarmKernels``);
+- when the kernel dies (``os._exit``, a crash) or stops answering after a
+  timeout, the cell it was running gets an error output saying so, and every
+  grade cell after it an error output saying it was not run, so that nbgrader
+  scores them zero and the cells that did run keep their scores;
+- it keeps at most ``max_output_bytes`` of printed output per cell in memory
+  (nbgrader's ``LimitOutput`` trims lines only after the whole flood has been
+  stored), never dropping a kind of output that decides a grade: an error, an
+  ``execute_result``, or the first bytes on standard error.
+"""
+
+import collections
+import time
+
+import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade
+from traitlets import Integer
+
+
+def cell_label(cell, index):
+    """How a report names a cell: its grade id, or its position counted from 1."""
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"'{grade_id}'" if grade_id else f"{index + 1}"
+
+
+def error_output(ename, evalue):
+    """An error output, as a kernel would send it."""
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class GradingExecute(Execute):
+    """nbgrader's ``Execute``, on a given kernel, robust to dying kernels and output floods.
+
+    Attributes
+    ----------
+    kernel : AsyncKernelManager or None
+        The running kernel to use; None lets nbclient start one as usual.
+    notes : list of str
+        What happened that a person should know (timeouts, a dead kernel, cut output).
+    cell_seconds : float
+        Time spent executing cells.
+    """
+
+    max_output_bytes = Integer(
+        8_000_000, help="Printed output kept per cell; the rest is dropped with a note.").tag(config=True)
+
+    iopub_timeout = Integer(
+        60, help="Seconds to wait for a cell's last outputs after its reply, as nbclient's iopub_timeout; "
+        "longer than nbclient's 4 s, which a cell interrupted while it draws a figure on a busy machine "
+        "can exceed: only a kernel stuck that long is given up.").tag(config=True)
+
+    def __init__(self, kernel=None, **kwargs):
+        super().__init__(**kwargs)
+        self.kernel = kernel
+        self.notes = []
+        self.cell_seconds = 0.0
+        self._running = None
+        self._printed = collections.Counter()
+        self._cut = set()
+
+    def preprocess(self, nb, resources=None, km=None):
+        """Execute every cell, as nbgrader does; a dead or stuck kernel ends the run, not the grading."""
+        self.notes, self.cell_seconds, self._running = [], 0.0, None
+        self._printed.clear()
+        self._cut.clear()
+        try:
+            return super().preprocess(nb, resources, km=km or self.kernel)
+        except DeadKernelError:
+            code = self._exit_code()
+            why = "the kernel died" + (f" (exit code {code})" if code is not None else "")
+        except CellTimeoutError as error:
+            why = f"the kernel stopped answering ({str(error).splitlines()[0]})"
+        finally:
+            if self.kc is not None:
+                self.kc.stop_channels()
+        self._stop(nb, why)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        """Execute one cell and add up the time it took."""
+        self._running = index
+        start = time.monotonic()
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        finally:
+            self.cell_seconds += time.monotonic() - start
+
+    def on_cell_executed(self, **kwargs):
+        """Note a cell that ran out of time (nbgrader has already given it its error output)."""
+        super().on_cell_executed(**kwargs)
+        content = kwargs["execute_reply"]["content"]
+        if content.get("status") == "error" and content.get("ename") == "CellTimeoutError":
+            label = cell_label(kwargs["cell"], kwargs["cell_index"])
+            self.notes.append(f"cell {label} ran longer than the {self.timeout} s limit and was interrupted")
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Store an output, but no more than ``max_output_bytes`` of printed text per cell."""
+        if msg["msg_type"] != "stream" or self.max_output_bytes < 0:
+            return super().output(outs, msg, display_id, cell_index)
+        content = msg["content"]
+        used = self._printed[cell_index]
+        self._printed[cell_index] += len(content["text"])
+        if self._printed[cell_index] <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        key = (cell_index, content["name"])
+        if key in self._cut:
+            return None
+        if not any(cut == cell_index for cut, _ in self._cut):
+            label = cell_label(self.nb.cells[cell_index], cell_index)
+            self.notes.append(f"cell {label} printed more than {self.max_output_bytes / 1e6:g} MB; "
+                              "the rest of its output was dropped")
+        self._cut.add(key)
+        text = content["text"][:max(self.max_output_bytes - used, 0)]
+        text += f"\n... output cut by coursekit after {self.max_output_bytes / 1e6:g} MB ...\n"
+        return super().output(outs, {**msg, "content": {**content, "text": text}}, display_id, cell_index)
+
+    def _exit_code(self):
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return process.poll() if process is not None else None
+
+    def _stop(self, nb, why):
+        """Mark the cell that was running and the grade cells that will never run."""
+        index = self._running if self._running is not None else 0
+        here = cell_label(nb.cells[index], index)
+        nb.cells[index].setdefault("outputs", []).append(
+            error_output("KernelStopped", f"{why} while running this cell."))
+        skipped = []
+        for later in nb.cells[index + 1:]:
+            if later.cell_type == "code" and is_grade(later):
+                later.outputs = [error_output("NotRun", f"not run: {why} in an earlier cell ({here}).")]
+                skipped.append(later.metadata.nbgrader["grade_id"])
+        note = f"{why} while running cell {here}"
+        if skipped:
+            note += f"; the grade cells after it were not run and score zero: {', '.join(skipped)}"
+        self.notes.append(note)

@@ -1,0 +1,153 @@
+"""Where jobs run: a local pool of worker processes, or a Dask distributed cluster.
+
+Both run the same task, ``worker.grade(job, snapshot)``, and hand its
+``Result`` back to the coordinator, which alone writes the gradebook. An
+executor offers ``submit(job)`` (a future), ``wait(futures)`` (those done),
+``recover()`` after a lost worker, and ``close()``.
+"""
+
+import concurrent.futures
+import multiprocessing
+import os
+import time
+
+from coursekit.grading import worker
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine, each with its own prewarmed kernels.
+
+    Workers are forked from multiprocessing's fork server, a fresh interpreter
+    that imports the grading code once (nothing inherited from the
+    coordinator: no threads, no database connection), and they exit when the
+    coordinator dies, even by SIGKILL.
+
+    Parameters
+    ----------
+    snapshot : AssignmentSnapshot
+        The assignment, sent once to every worker.
+    workers : int
+        Number of worker processes.
+    """
+
+    def __init__(self, snapshot, workers):
+        self.snapshot = snapshot
+        self.workers = workers
+        self.pool = self._pool()
+
+    def _pool(self):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["coursekit.grading.worker"])
+        return concurrent.futures.ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=worker.start,
+            initargs=(self.snapshot, os.getpid()))
+
+    def describe(self):
+        """The executor in words, for people."""
+        return f"{self.workers} local worker process{'es' if self.workers != 1 else ''}"
+
+    def submit(self, job):
+        """Start grading ``job``; return its future."""
+        return self.pool.submit(worker.grade, job)
+
+    def wait(self, futures, timeout=None):
+        """The futures among ``futures`` that are done, waiting for at least one."""
+        done, _ = concurrent.futures.wait(futures, timeout=timeout,
+                                          return_when=concurrent.futures.FIRST_COMPLETED)
+        return done
+
+    def lost_worker(self, error):
+        """Whether ``error`` (raised by a future) means a worker process died."""
+        return isinstance(error, concurrent.futures.process.BrokenProcessPool)
+
+    def recover(self):
+        """Replace a pool broken by a dead worker with a new one; its jobs in flight are lost (True)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._pool()
+        return True
+
+    def close(self, cancel=False):
+        """Stop the workers (they kill their kernels on the way out)."""
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class DaskExecutor:
+    """Jobs on a Dask distributed cluster; the coordinator stays the gradebook's only writer.
+
+    Parameters
+    ----------
+    snapshot : AssignmentSnapshot
+        The assignment, scattered once to every worker.
+    scheduler : str
+        The scheduler's address, such as ``tcp://10.0.0.5:8786``.
+    """
+
+    def __init__(self, snapshot, scheduler):
+        from distributed import Client
+
+        self.client = Client(scheduler, set_as_default=False)
+        self.snapshot = self.client.scatter(snapshot, broadcast=True, hash=False)
+        self.address = scheduler
+        self.count = 0
+
+    def describe(self):
+        """The executor in words, for people."""
+        workers = len(self.client.scheduler_info(n_workers=-1)["workers"])
+        return f"{workers} Dask worker{'s' if workers != 1 else ''} at {self.address}"
+
+    def submit(self, job):
+        """Start grading ``job`` on the cluster; return its future."""
+        self.count += 1
+        return self.client.submit(worker.grade, job, self.snapshot, pure=False,
+                                  key=f"grade-{job.assignment}-{job.student}-{self.count}")
+
+    def wait(self, futures, timeout=None):
+        """The futures among ``futures`` that are done, waiting for at least one.
+
+        Polls: ``distributed.wait`` would need this client to be the process's default.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            done = {future for future in futures if future.done()}
+            if done or (deadline is not None and time.monotonic() > deadline):
+                return done
+            time.sleep(0.1)
+
+    def lost_worker(self, error):
+        """Whether ``error`` means the workers running the job kept dying."""
+        from distributed import KilledWorker
+
+        return isinstance(error, KilledWorker)
+
+    def recover(self):
+        """Nothing to do: Dask replaces lost workers; the other jobs in flight are not lost (False)."""
+        return False
+
+    def close(self, cancel=False):
+        """Kill the workers' warm kernels and disconnect (the cluster keeps running)."""
+        try:
+            self.client.run(worker.close_all)
+        finally:
+            self.client.close()
+
+
+def executor(kind, snapshot, workers=None, scheduler=None):
+    """Create the executor ``kind`` (``"local"`` or ``"dask"``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind, or ``"dask"`` without a scheduler address.
+    """
+    if kind == "local":
+        return LocalExecutor(snapshot, workers or default_workers())
+    if kind == "dask":
+        if not scheduler:
+            raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
+        return DaskExecutor(snapshot, scheduler)
+    raise ValueError(f"unknown executor {kind!r}: use 'local' or 'dask'")
+
+
+def default_workers():
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,271 @@
+"""Prewarmed kernels: a fresh kernel per submission, ready before it is needed.
+
+Starting a Python kernel and importing torch takes seconds of CPU that stock
+``nbgrader autograde`` spends on every notebook before its first cell runs.
+A worker keeps one kernel ahead: it is launched as soon as the previous one is
+taken and imports the heavy modules in the background (with ``__import__``,
+so that no name appears in the notebook's namespace and no execution count is
+used). When the assignment's kernel is this interpreter's ipykernel, kernels
+are forked from a template process that imported ipykernel, numpy and torch
+once (see ``zygote``), so even that CPU is spent once per worker rather than
+once per submission. Every submission still gets a fresh kernel of its own,
+killed when its notebook is done.
+"""
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+
+#: Modules every kernel has imported before it is handed to a submission.
+PREWARMED_MODULES = ("numpy", "torch", "matplotlib.pyplot")
+#: Of those, the ones the template imports before forking (they know nothing of IPython).
+FORKED_MODULES = ("numpy", "torch", "matplotlib")
+ZYGOTE = str(Path(__file__).with_name("zygote.py"))
+FORKED = "coursekit-forked"
+
+
+class KernelStartError(RuntimeError):
+    """A kernel did not start, or died before it was ready."""
+
+
+def prelude(modules=PREWARMED_MODULES):
+    """The silent code that imports ``modules`` without binding any name."""
+    return "; ".join(f"__import__({name!r})" for name in modules) or "pass"
+
+
+def kernel_environment(base=None):
+    """The environment of a grading kernel: the course's, plus nbgrader's marker.
+
+    ``NBGRADER_EXECUTION=autograde`` is what ``nbgrader autograde`` sets, so the
+    notebooks' ``GRADING`` flag is true exactly as it is under stock nbgrader.
+    """
+    from coursekit.build import environment
+
+    return {**(base if base is not None else environment()), "NBGRADER_EXECUTION": "autograde"}
+
+
+def forkable(kernel_name):
+    """Whether ``kernel_name`` is this interpreter's ipykernel, which a template can fork."""
+    try:
+        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+    except NoSuchKernel:
+        return False
+    # jupyter_client runs a kernelspec's "python" as sys.executable, as it does for the native kernel
+    pythons = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
+    return (len(argv) > 2 and argv[1:3] == ["-m", "ipykernel_launcher"]
+            and (argv[0] in pythons or os.path.realpath(argv[0]) == os.path.realpath(sys.executable)))
+
+
+class KernelTemplate:
+    """A worker's template process, and the kernelspec whose stand-in asks it for kernels.
+
+    Parameters
+    ----------
+    folder : Path
+        The worker's folder (socket, kernelspec, log).
+    env : dict
+        The kernels' environment, which the template imports its modules under.
+    modules : tuple of str
+        Modules to import once, before any fork.
+    """
+
+    def __init__(self, folder, env, modules=FORKED_MODULES):
+        self.address = str(Path(folder) / "template.sock")
+        self.log = Path(folder) / "template.log"
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", ZYGOTE, "serve", self.address, str(os.getpid()), *modules],
+                env=env, cwd=folder, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                start_new_session=True)
+        specs = Path(folder) / "kernelspecs"
+        (specs / FORKED).mkdir(parents=True)
+        (specs / FORKED / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-I", ZYGOTE, "stand-in", self.address, "--", "-f", "{connection_file}"],
+            "display_name": "Python 3 (forked by coursekit)", "language": "python",
+            "interrupt_mode": "signal", "metadata": {}}))
+        self.specs = KernelSpecManager(kernel_dirs=[str(specs)])
+
+    def wait(self, timeout):
+        """Wait until the template listens; raise ``KernelStartError`` if it dies or is too slow."""
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.address):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                text = self.log.read_text(errors="replace").strip()[-400:]
+                raise KernelStartError(f"the kernel template did not start: {text or 'no output'}")
+            time.sleep(0.05)
+
+    def close(self):
+        """Stop the template; it kills the kernels it forked and that are still running."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class WarmKernels:
+    """A supply of fresh kernels, one always warming up ahead of need.
+
+    Parameters
+    ----------
+    kernel_name : str
+        The kernelspec to launch (the assignment's, as the gradebook records it).
+    folder : Path
+        Where kernels start; each is moved into its submission's folder when taken.
+    env : dict
+        The kernels' environment (see ``kernel_environment``).
+    extra_arguments : list of str
+        Arguments for the kernel, as nbclient passes them.
+    modules : tuple of str
+        Modules to import before a kernel is handed out.
+    startup_timeout : float
+        Seconds a kernel may take to start and import the modules.
+    fork : bool
+        Fork kernels from a template process when the kernel allows it.
+    """
+
+    def __init__(self, kernel_name, folder, env, extra_arguments=(), modules=PREWARMED_MODULES,
+                 startup_timeout=180.0, fork=True):
+        self.kernel_name = kernel_name
+        self.folder = str(folder)
+        self.env = env
+        self.extra_arguments = list(extra_arguments)
+        if not any(arg.startswith("--HistoryManager.hist_file") for arg in self.extra_arguments):
+            self.extra_arguments.append("--HistoryManager.hist_file=:memory:")
+        self.code = prelude(modules)
+        self.startup_timeout = startup_timeout
+        self.template = KernelTemplate(folder, env) if fork and forkable(kernel_name) else None
+        self._next = None
+        self._launched = 0
+
+    def prepare(self):
+        """Launch the next kernel now, if none is warming up already."""
+        if self._next is None:
+            self._next = self._launch()
+
+    def take(self, cwd):
+        """Return a warm kernel's manager, working in ``cwd``, and start warming the next one.
+
+        Raises
+        ------
+        KernelStartError
+            When two kernels in a row fail to start.
+        """
+        for attempt in range(2):
+            try:
+                self.prepare()
+            except KernelStartError:
+                if self.template is None or attempt:
+                    raise
+                self.template.close()  # a broken template: launch kernels the ordinary way
+                self.template = None
+                continue
+            km, kc, msg_id = self._next
+            self._next = None
+            try:
+                self._await(km, kc, msg_id)
+                self._await(km, kc, kc.execute(f"__import__('os').chdir({str(cwd)!r})", silent=True,
+                                               store_history=False))
+            except KernelStartError:
+                kill(km)
+                if attempt:
+                    raise
+                continue
+            finally:
+                kc.stop_channels()
+            self.prepare()
+            return km
+        raise AssertionError("unreachable")
+
+    def release(self, km):
+        """Kill a kernel at once: nothing in it is worth a graceful shutdown."""
+        try:
+            if run_sync(km.is_alive)():
+                run_sync(km.shutdown_kernel)(now=True)
+            else:
+                run_sync(km.cleanup_resources)()
+        except RuntimeError:
+            pass
+        forget_log(km)
+
+    def close(self):
+        """Kill the kernel warming up, if any, and the template (safe from any thread)."""
+        if self._next is not None:
+            km, kc, _ = self._next
+            self._next = None
+            kc.stop_channels()
+            kill(km)
+        if self.template is not None:
+            self.template.close()
+
+    def _launch(self):
+        if self.template is not None:
+            self.template.wait(self.startup_timeout)
+            km = AsyncKernelManager(kernel_name=FORKED, kernel_spec_manager=self.template.specs)
+        else:
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
+        log = Path(self.folder) / f"kernel-{os.getpid()}-{self._launched}.log"
+        self._launched += 1
+        with open(log, "wb") as stream:  # the launcher's own messages, quoted if it fails to start
+            run_sync(km.start_kernel)(env={**self.env, "COURSEKIT_KERNEL_LOG": str(log)}, cwd=self.folder,
+                                      extra_arguments=self.extra_arguments,
+                                      stdout=subprocess.DEVNULL, stderr=stream)
+        km.coursekit_log = log
+        kc = km.blocking_client()
+        kc.start_channels()
+        return km, kc, kc.execute(self.code, silent=True, store_history=False)
+
+    def _await(self, km, kc, msg_id):
+        """Wait for the reply to ``msg_id``; raise if the kernel dies or never answers."""
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            try:
+                reply = kc.get_shell_msg(timeout=1.0)
+            except queue.Empty:
+                if not run_sync(km.is_alive)():
+                    raise KernelStartError(f"the {self.kernel_name} kernel died while starting: "
+                                           f"{last_words(km)}") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+        raise KernelStartError(f"the {self.kernel_name} kernel did not start within "
+                               f"{self.startup_timeout:g} s: {last_words(km)}")
+
+
+def forget_log(km):
+    """Remove a kernel's launcher log."""
+    if getattr(km, "coursekit_log", None):
+        Path(km.coursekit_log).unlink(missing_ok=True)
+
+
+def last_words(km):
+    """The end of what a kernel (or its launcher) wrote to its log."""
+    try:
+        text = Path(km.coursekit_log).read_text(errors="replace").strip()
+    except (AttributeError, OSError):
+        return "(no log)"
+    return text[-400:] or "(nothing in its log)"
+
+
+def kill(km):
+    """Kill a kernel's process directly and remove its files, without an event loop."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait(10)
+    km.cleanup_connection_file()
+    forget_log(km)
+
+
+def worker_name():
+    """Where this code runs, for the grading report: ``host:pid``."""
+    return f"{os.uname().nodename}:{os.getpid()}"

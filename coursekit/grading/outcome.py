@@ -1,0 +1,154 @@
+"""What travels between the stages of a grading run.
+
+A ``Job`` is one submission on its way to a worker; a ``Result`` is what the
+worker sends back (the executed notebook, or why there is none); an
+``Outcome`` is what the coordinator recorded: the scores it wrote into the
+gradebook, or the reason it could not score the submission. Jobs and results
+are plain data so that they cross process and machine boundaries (a local
+process pool, a Dask cluster).
+"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+
+SCORED = "scored"
+FAILED = "failed"
+
+
+@dataclass
+class Job:
+    """One submission to grade.
+
+    Attributes
+    ----------
+    student : str
+        The student's id (the folder name under ``submitted/``).
+    assignment : str
+        The assignment id.
+    notebook : str
+        The notebook's id (its file name without ``.ipynb``).
+    text : bytes or None
+        The submitted notebook file, or None when the submission has none.
+    files : dict of str to bytes
+        The submission's other files by relative path; the worker puts them
+        beside the notebook, as ``nbgrader autograde`` does.
+    fingerprint : str
+        Hash of the submission's files and of the assignment's version: a
+        changed fingerprint means the submission must be graded again.
+    timestamp : str or None
+        The submission's ``timestamp.txt``, as nbgrader reads it.
+    problem : str or None
+        Why the submission cannot be graded at all (no notebook of the right
+        name), found before any worker sees it.
+    """
+
+    student: str
+    assignment: str
+    notebook: str
+    text: bytes | None
+    files: dict = field(default_factory=dict)
+    fingerprint: str = ""
+    timestamp: str | None = None
+    problem: str | None = None
+
+
+@dataclass
+class Result:
+    """What a worker made of a job.
+
+    Attributes
+    ----------
+    student : str
+        The job's student.
+    notebook : str or None
+        The executed, autograded notebook as JSON text, ready for nbgrader's
+        ``SaveAutoGrades``; None when the submission could not be executed.
+    reason : str or None
+        Why there is no notebook (the submission's fault).
+    notes : list of str
+        What the worker noticed on the way: cells restored by nbgrader, cells
+        that timed out, a kernel that died, output that was cut.
+    seconds : float
+        Time the worker spent on the job.
+    cell_seconds : float
+        Time spent executing the notebook's cells, a part of ``seconds``.
+    worker : str
+        Where the job ran (``host:pid``).
+    grader_error : bool
+        True when the grading machinery failed (not the submission): nothing
+        is written to the gradebook and the next run tries again.
+    """
+
+    student: str
+    notebook: str | None = None
+    reason: str | None = None
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+    cell_seconds: float = 0.0
+    worker: str = ""
+    grader_error: bool = False
+
+
+@dataclass
+class Outcome:
+    """The recorded end of one submission in a grading run.
+
+    Attributes
+    ----------
+    student : str
+        The student's id.
+    status : str
+        ``"scored"`` (the gradebook holds its scores) or ``"failed"``.
+    reason : str or None
+        Why it failed; for a scored submission, None.
+    notes : list of str
+        Everything worth knowing about how it was graded (see ``Result.notes``).
+    score, max_score : float
+        Total of the autograded cells and its maximum.
+    grades : dict of str to float
+        Score of every autograded grade cell, by grade id.
+    messages : dict of str to str
+        For every grade cell that lost points, what went wrong (first lines of
+        its error or of its standard error).
+    fingerprint : str
+        The job's fingerprint (see ``Job.fingerprint``).
+    seconds, cell_seconds : float
+        Grading time and the part of it spent executing cells.
+    worker : str
+        Where it was graded.
+    graded_at : str
+        When it was recorded (UTC, ISO 8601).
+    retry : bool
+        True when the grading machinery failed: the next run grades it again.
+    """
+
+    student: str
+    status: str
+    reason: str | None = None
+    notes: list = field(default_factory=list)
+    score: float = 0.0
+    max_score: float = 0.0
+    grades: dict = field(default_factory=dict)
+    messages: dict = field(default_factory=dict)
+    fingerprint: str = ""
+    seconds: float = 0.0
+    cell_seconds: float = 0.0
+    worker: str = ""
+    graded_at: str = ""
+    retry: bool = False
+
+    def as_dict(self):
+        """The outcome as JSON-able data."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild an outcome from ``as_dict``'s data, ignoring unknown keys."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+
+def now():
+    """The current time, UTC, as ISO 8601 text."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

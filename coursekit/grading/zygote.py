@@ -1,0 +1,156 @@
+"""Kernels forked from a template process that has imported the heavy modules once.
+
+Starting a Python kernel and importing torch costs seconds of CPU per
+submission; on a machine whose cores are all grading, that is time taken
+from grading. A worker therefore starts one *template* process (``serve``)
+that imports ipykernel, numpy and torch and then waits; each kernel is a
+``fork`` of it, which starts in milliseconds with those modules already in
+memory, and is then a new process with its own fresh state: fresh random
+seeds, its own session, its own ipykernel application started after the fork.
+
+jupyter_client must see an ordinary process it launched, so the kernelspec
+runs a *stand-in* (``stand_in``): a small process that asks the template for a
+kernel, relays every signal jupyter_client sends (interrupt, terminate) to the
+real kernel, and exits with the kernel's exit status (``os._exit(3)`` in a
+student's code shows as exit code 3). If the stand-in is killed, the template
+kills its kernel; if the worker dies, the template kills all its kernels and
+exits; kernels also exit when the template is gone (ipykernel's parent poller).
+
+This file runs by path (``python -I zygote.py ...``) and imports only the
+standard library at module level, so that the stand-in starts fast.
+"""
+
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+
+
+def serve(address, parent, modules):
+    """Import ``modules`` and fork kernels on request until ``parent`` exits."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets
+    for name in modules:
+        importlib.import_module(name)
+    importlib.import_module("ipykernel.kernelapp")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(address)
+    server.listen(8)
+    kernels = {}  # pid -> the stand-in's connection
+    template = os.getpid()
+    signal.signal(signal.SIGTERM, lambda *_: os.getpid() == template and sys.exit(0))
+    try:
+        _serve(server, parent, kernels)
+    finally:
+        if os.getpid() == template:
+            for pid in kernels:
+                _signal(pid, signal.SIGKILL)
+
+
+def _serve(server, parent, kernels):
+    while os.getppid() == parent:
+        ready, _, _ = select.select([server, *kernels.values()], [], [], 0.2)
+        for connection in ready:
+            if connection is server:
+                stand_in, _ = server.accept()
+                try:
+                    request = json.loads(stand_in.makefile("r").readline())
+                except ValueError:  # a stand-in that died before asking
+                    stand_in.close()
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    kernel(request, [server, stand_in, *kernels.values()])
+                kernels[pid] = stand_in
+                stand_in.sendall(f"{pid}\n".encode())
+            else:
+                pid = next(p for p, c in kernels.items() if c is connection)
+                _signal(pid, signal.SIGKILL)  # the stand-in is gone: so goes its kernel
+        _reap(kernels)
+
+
+def _reap(kernels):
+    """Tell each finished kernel's stand-in how it ended."""
+    while kernels:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        connection = kernels.pop(pid, None)
+        if connection is not None:
+            ending = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+                      else f"exit {os.WEXITSTATUS(status)}")
+            try:
+                connection.sendall(f"{ending}\n".encode())
+            except OSError:
+                pass
+            connection.close()
+
+
+def _signal(pid, number):
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
+
+
+def kernel(request, inherited):
+    """In the forked child: become a fresh kernel as the stand-in's command line asks."""
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for connection in inherited:
+            connection.close()
+        os.setsid()
+        os.chdir(request["cwd"])
+        env = dict(request["env"])
+        path = env.pop("COURSEKIT_KERNEL_LOG", os.devnull)
+        os.environ.clear()
+        os.environ.update(env, JPY_PARENT_PID=str(os.getppid()))
+        log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        for name in ("numpy", "torch"):  # the template's seeds must not be every kernel's
+            if name in sys.modules:
+                sys.modules[name].random.seed()
+        from ipykernel.kernelapp import IPKernelApp
+
+        # ipykernel read JPY_PARENT_PID when the template imported it: name the parent explicitly,
+        # so that the kernel exits when the template is gone
+        IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+    except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
+        import traceback
+
+        traceback.print_exc()
+        os._exit(1)
+    os._exit(0)
+
+
+def stand_in(address, argv):
+    """Ask the template for a kernel, relay signals to it, and exit as it exits."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.connect(address)
+    request = {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}
+    connection.sendall((json.dumps(request) + "\n").encode())
+    replies = connection.makefile("r")
+    pid = int(replies.readline())
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+                   signal.SIGUSR2):
+        signal.signal(number, lambda received, _: _signal(pid, received))
+    kind, _, value = replies.readline().partition(" ")
+    if kind == "signal":
+        signal.signal(int(value), signal.SIG_DFL)
+        os.kill(os.getpid(), int(value))
+    sys.exit(int(value) if kind == "exit" else 1)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+    else:
+        stand_in(sys.argv[2], sys.argv[sys.argv.index("--") + 1:])

@@ -1,0 +1,89 @@
+"""``coursekit grade`` against stock ``nbgrader autograde``: same scores, same artifacts.
+
+Each assignment's class (the source notebook, the release and every fixture
+submission) is graded once by stock nbgrader (``graded_course``, shared with
+the notebook tests) and once by the engine in a course of its own.
+"""
+
+import csv
+import json
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENTS, add_assignment, class_of
+
+from coursekit import course, grading
+
+
+@pytest.fixture(scope="session")
+def engine_grader(tmp_path_factory):
+    """Grade an assignment's class with ``coursekit grade``, once per session."""
+    folder = tmp_path_factory.mktemp("engine")
+    runs = {}
+
+    def grade(assignment):
+        if assignment not in runs:
+            root = folder / assignment
+            add_assignment(root, assignment)
+            for student, notebook in class_of(assignment).items():
+                course.submit(root, student, assignment, notebook)
+            runs[assignment] = root, grading.grade(root, assignment, workers=2)
+        return runs[assignment]
+
+    return grade
+
+
+@pytest.fixture
+def engine_course(engine_grader, assignment):
+    return engine_grader(assignment)
+
+
+def test_every_submission_is_scored(engine_course, graded_course, assignment):
+    root, run = engine_course
+    students = sorted(class_of(assignment))
+    assert sorted(outcome.student for outcome in run.outcomes) == students
+    failed = {o.student: o.reason for o in run.outcomes if o.status != "scored"}
+    assert not failed
+
+
+def test_scores_equal_stock_nbgrader_cell_by_cell(engine_course, graded_course, assignment):
+    root, run = engine_course
+    assert course.scores(root, assignment) == graded_course.scores()
+    by_student = {outcome.student: outcome.grades for outcome in run.outcomes}
+    assert by_student == graded_course.scores(), "the grading report disagrees"
+
+
+def test_autograded_notebooks_are_stock_nbgraders(engine_course, graded_course, assignment):
+    """Same cells, sources, nbgrader metadata and kinds of output as stock nbgrader writes."""
+    root, run = engine_course
+
+    def shape(path):
+        nb = nbformat.read(path, as_version=4)
+        return [(c.cell_type, c.source, c.metadata.get("nbgrader"),
+                 [o.output_type for o in c.get("outputs", []) if o.output_type == "error"]) for c in nb.cells]
+
+    for outcome in run.outcomes:
+        name = f"autograded/{outcome.student}/{assignment}/{assignment}.ipynb"
+        assert shape(root / name) == shape(graded_course.autograded(outcome.student)), outcome.student
+
+
+def test_formgrader_tools_read_the_engines_grades(engine_grader):
+    """nbgrader's own feedback and export work on what the engine wrote (first assignment)."""
+    assignment = ASSIGNMENTS[0]
+    root, run = engine_grader(assignment)
+    course.nbgrader(root, "generate_feedback", assignment, "--student", "source-notebook", "--force")
+    assert (root / "feedback" / "source-notebook" / assignment / f"{assignment}.html").exists()
+    course.nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    with open(root / "grades.csv") as stream:
+        rows = [row for row in csv.DictReader(stream) if row["assignment"] == assignment]
+    exported = {row["student_id"]: float(row["raw_score"]) for row in rows}
+    assert exported == {o.student: o.score for o in run.outcomes}
+
+
+def test_grading_again_does_nothing(engine_course, assignment):
+    root, run = engine_course
+    again = grading.grade(root, assignment, workers=2)
+    assert again.outcomes == []
+    assert sorted(again.up_to_date) == sorted(o.student for o in run.outcomes)
+    report = json.loads((root / "autograded" / assignment / "grading-report.json").read_text())
+    assert set(report["submissions"]) == {o.student for o in run.outcomes}
