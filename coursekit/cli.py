@@ -73,15 +73,13 @@ def grade(
     """Grade submissions in parallel with nbgrader's preprocessors; resume where a run stopped."""
     import json
 
-    from rich.console import Console
-
     from coursekit import grading
-    from coursekit.grading.console import LiveProgress, outcome_table
+    from coursekit.grading.console import LiveProgress, console_for_tables, outcome_table
 
     try:
         run = grading.grade(".", assignment, students, workers=workers, executor=executor,
                             scheduler=scheduler, force=force, timeout=timeout,
-                            progress=LiveProgress(Console(stderr=True)))
+                            progress=LiveProgress(console_for_tables(stderr=True)))
     except (LookupError, ValueError) as error:
         typer.echo(f"coursekit grade: {error}", err=True)
         raise typer.Exit(2) from None
@@ -92,7 +90,7 @@ def grade(
     if as_json:
         typer.echo(json.dumps(run.as_dict(), indent=1))
     elif run.outcomes:
-        Console().print(outcome_table(run))
+        console_for_tables().print(outcome_table(run))
         typer.echo(f"grading report: {run.report}")
     if any(outcome.retry for outcome in run.outcomes):
         typer.echo("Some submissions failed because of the grader, not the student: "

@@ -10,11 +10,10 @@ again grades only what changed.
 
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from coursekit import build, course, grading, scenarios
-from coursekit.grading.console import LiveProgress
+from coursekit.grading.console import LiveProgress, console_for_tables
 from coursekit.grading.report import write_report
 
 CLASS_SIZE = 40
@@ -59,7 +58,7 @@ def score_table(assignment, enrolled, got, max_scores):
 
 def run(root=".", console=None, size=CLASS_SIZE):
     """Run the whole demo in the course directory ``root``; return the number of surprises."""
-    console = console or Console()
+    console = console or console_for_tables()
     root = Path(root)
     surprises = 0
     for assignment in build.assignments(root):

@@ -1,11 +1,21 @@
 """What people see of a grading run: a live progress bar with ETA, then a table of outcomes."""
 
 from rich import progress as bars
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from coursekit.grading.engine import Progress as QuietProgress
 from coursekit.grading.outcome import FAILED, SCORED
+
+#: Columns of the tables when the output is not a terminal (a log file, CI): rich's 80 cuts them.
+LOG_WIDTH = 200
+
+
+def console_for_tables(**options):
+    """A rich console that prints tables whole: as wide as the terminal, or ``LOG_WIDTH`` in a log."""
+    console = Console(**options)
+    return console if console.is_terminal else Console(width=LOG_WIDTH, **options)
 
 
 class LiveProgress(QuietProgress):
