@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import build, course, scenarios
+from coursekit import build, course, grading, scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = build.assignments(ROOT)
@@ -101,6 +101,24 @@ def stock_grader(request, tmp_path_factory):
 def graded_course(stock_grader, assignment):
     """``assignment``'s class, graded by stock nbgrader (a ``GradedClass``)."""
     return stock_grader(assignment)
+
+
+@pytest.fixture(scope="session")
+def engine_grader(tmp_path_factory):
+    """Grade an assignment's class with ``coursekit grade``, once per session."""
+    folder = tmp_path_factory.mktemp("engine")
+    runs = {}
+
+    def grade(assignment):
+        if assignment not in runs:
+            root = folder / assignment
+            add_assignment(root, assignment)
+            for student, notebook in class_of(assignment).items():
+                course.submit(root, student, assignment, notebook)
+            runs[assignment] = root, grading.grade(root, assignment, workers=2)
+        return runs[assignment]
+
+    return grade
 
 
 NEEDED = pytest.StashKey[list]()

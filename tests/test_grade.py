@@ -2,7 +2,8 @@
 
 Each assignment's class (the source notebook, the release and every fixture
 submission) is graded once by stock nbgrader (``graded_course``, shared with
-the notebook tests) and once by the engine in a course of its own.
+the notebook tests) and once by the engine in a course of its own (``engine_grader``,
+shared with the formgrader test).
 """
 
 import csv
@@ -10,27 +11,9 @@ import json
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, add_assignment, class_of
+from conftest import ASSIGNMENTS, class_of
 
 from coursekit import course, grading
-
-
-@pytest.fixture(scope="session")
-def engine_grader(tmp_path_factory):
-    """Grade an assignment's class with ``coursekit grade``, once per session."""
-    folder = tmp_path_factory.mktemp("engine")
-    runs = {}
-
-    def grade(assignment):
-        if assignment not in runs:
-            root = folder / assignment
-            add_assignment(root, assignment)
-            for student, notebook in class_of(assignment).items():
-                course.submit(root, student, assignment, notebook)
-            runs[assignment] = root, grading.grade(root, assignment, workers=2)
-        return runs[assignment]
-
-    return grade
 
 
 @pytest.fixture

@@ -1,0 +1,235 @@
+"""JupyterLab as a person uses it: open a notebook, run it from the Run menu, read what the page shows.
+
+Everything here goes through the page: menus are clicked, cells are selected by
+clicking their prompt, and results are read from the rendered cells (prompts,
+red error and warning outputs, images, widgets), never from the kernel.
+"""
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import nbformat
+
+# What the page shows of every cell, in notebook order (JupyterLab numbers its cells from 0).
+READ_CELLS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')].map(cell => ({
+  index: Number(cell.dataset.windowedListIndex),
+  code: cell.classList.contains('jp-CodeCell'),
+  prompt: (cell.querySelector('.jp-InputPrompt')?.textContent ?? '').trim(),
+  stderr: [...cell.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(e => e.textContent),
+  images: [...cell.querySelectorAll('.jp-OutputArea-output img')].map(
+      img => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0),
+  sliders: [...cell.querySelectorAll('.widget-slider')].map(
+      s => s.getBoundingClientRect().width > 0 && !!s.querySelector('.noUi-handle, input[type=range]')),
+  widgets: [...cell.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets')].map(
+      w => w.getBoundingClientRect().height > 0),
+  unrendered: [...cell.querySelectorAll('.jp-OutputArea-output')].filter(
+      o => /Error displaying widget|Loading widget/.test(o.textContent)).map(o => o.textContent.trim()),
+}))"""
+
+# True when the notebook's kernel is idle and no cell waits to run.
+QUIET = """() => {
+  const status = document.querySelector('#jp-main-statusbar')?.textContent ?? '';
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-InputPrompt')];
+  return /\\|\\s*Idle/.test(status) && !prompts.some(p => p.textContent.includes('[*]'));
+}"""
+
+CELL = '.jp-NotebookPanel .jp-Cell[data-windowed-list-index="{index}"]'
+EXECUTED = re.compile(r"^\[\d+\]:$")
+# A frame of an IPython traceback: "Cell In[7], line 20, in initializer_(model, gamma)" or
+# "File /path/module.py:123, in Module._call_impl(self, ...)"; no function at a cell's top level.
+FRAME = re.compile(r"^(?:Cell In\[\d+\], line \d+|File .+:\d+)(?:, in ([\w.<>]+)\(.*)?$")
+# The exception line that ends a traceback: "NotImplementedError: " or "AssertionError: message".
+EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*)(?::\s?(.*))?$")
+
+
+@dataclass
+class Cell:
+    """One cell as the page shows it, with the nbgrader metadata of the file it came from."""
+
+    index: int
+    code: bool
+    prompt: str
+    source: str
+    grade_id: str | None
+    solution: bool
+    grade: bool
+    stderr: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    sliders: list = field(default_factory=list)
+    widgets: list = field(default_factory=list)
+    unrendered: list = field(default_factory=list)
+
+    @property
+    def executed(self):
+        """Whether the cell ran (its prompt shows an execution count)."""
+        return bool(EXECUTED.match(self.prompt))
+
+    @property
+    def runnable(self):
+        """Whether running the cell executes anything (JupyterLab skips blank code cells)."""
+        return self.code and bool(self.source.strip())
+
+    @property
+    def name(self):
+        """How a report names the cell."""
+        return f"cell {self.index} ({self.grade_id or 'no grade id'})"
+
+
+class NotebookPage:
+    """A notebook of a :class:`LabServer` open in a browser page.
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        A fresh browser page.
+    server : LabServer
+        The server that serves the notebook.
+    path : str
+        The notebook's path relative to the server's root folder.
+    """
+
+    def __init__(self, page, server, path):
+        self.page = page
+        self.server = server
+        self.path = path
+        self.notebook = nbformat.read(server.root / path, as_version=4)
+
+    def open(self):
+        """Open the notebook in a workspace of its own and wait until its kernel is idle."""
+        workspace = re.sub(r"\W+", "-", self.path)
+        self.page.goto(self.server.url(f"lab/workspaces/{workspace}/tree/{self.path}", reset=""))
+        self.page.wait_for_function(
+            f"document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length === {len(self.notebook.cells)}")
+        self.page.wait_for_function(QUIET)
+        return self
+
+    def menu(self, menu, item):
+        """Click ``item`` in the main menu ``menu`` (e.g. Run > Run All Cells)."""
+        labels = self.page.locator("#jp-MainMenu .lm-MenuBar-itemLabel")
+        labels.filter(has_text=re.compile(f"^{re.escape(menu)}$")).click()
+        self.page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(f"^{re.escape(item)}$")).click()
+
+    def select(self, index):
+        """Select cell ``index`` by clicking its prompt."""
+        self.page.locator(f"{CELL.format(index=index)} .jp-InputPrompt").click()
+
+    def wait_until_ran(self, index):
+        """Wait until cell ``index`` shows an execution count and nothing else runs or waits to run."""
+        prompt = f"{CELL.format(index=index)} .jp-InputPrompt"
+        self.page.wait_for_function(
+            f"() => /^\\[\\d+\\]:$/.test(document.querySelector('{prompt}').textContent.trim())"
+            f" && ({QUIET})()")
+
+    def run_all(self):
+        """Run > Run All Cells, as a person does; JupyterLab stops at the first cell that fails."""
+        first = next(c.index for c in self.cells() if c.runnable)
+        self.menu("Run", "Run All Cells")
+        self.wait_until_ran(first)
+
+    def run_every_cell(self):
+        """Run all cells; after each failure, carry on from the next cell not run yet.
+
+        Returns
+        -------
+        int
+            How many times the run stopped at a failing cell.
+        """
+        self.run_all()
+        stops = 0
+        while True:
+            waiting = [c for c in self.cells() if c.runnable and not c.executed]
+            if not waiting:
+                return stops
+            stops += 1
+            if stops > len(self.notebook.cells):
+                raise RuntimeError(f"cells that never run: {[c.name for c in waiting]}")
+            self.select(waiting[0].index)
+            # JupyterLab greys "and All Below" out for the last cell, and "Run Selected Cell" adds a cell.
+            last = waiting[0].index == len(self.notebook.cells) - 1
+            item = "Run Selected Cell and Do not Advance" if last else "Run Selected Cell and All Below"
+            self.menu("Run", item)
+            self.wait_until_ran(waiting[0].index)
+
+    def cells(self):
+        """Every cell as the page shows it now, with its nbgrader metadata from the file."""
+        shown = self.page.evaluate(READ_CELLS)
+        assert len(shown) == len(self.notebook.cells), "the page does not show every cell"
+        cells = []
+        for seen, cell in zip(shown, self.notebook.cells):
+            nbgrader = cell.metadata.get("nbgrader", {})
+            cells.append(Cell(source=cell.source, grade_id=nbgrader.get("grade_id"),
+                              solution=bool(nbgrader.get("solution")), grade=bool(nbgrader.get("grade")),
+                              **seen))
+        return cells
+
+    def wait_for_outputs(self, expected, seconds=180):
+        """Wait until the page shows at least the ``expected`` figures, widgets and sliders.
+
+        Widgets and the figures inside them render after the kernel is idle. The
+        wait gives up after ``seconds`` without failing: the caller compares what
+        the page shows with what it expected.
+
+        Returns
+        -------
+        list of Cell
+            The cells as the page shows them at the end of the wait.
+        """
+        deadline = time.monotonic() + seconds
+        while True:
+            cells = self.cells()
+            shown = {"figures": sum(ok for c in cells for ok in c.images),
+                     "widgets": sum(ok for c in cells for ok in c.widgets),
+                     "sliders": sum(ok for c in cells for ok in c.sliders)}
+            if all(shown[what] >= count for what, count in expected.items()) or time.monotonic() > deadline:
+                return cells
+            self.page.wait_for_timeout(1000)
+
+    def screenshots(self, folder, stem):
+        """Save the whole notebook as numbered screenshots, one per screenful, top to bottom.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        scroller = ".jp-NotebookPanel .jp-WindowedPanel-outer"
+        height, step = self.page.evaluate(
+            f"() => [document.querySelector('{scroller}').scrollHeight, "
+            f"document.querySelector('{scroller}').clientHeight]")
+        paths = []
+        for number, top in enumerate(range(0, height, max(step - 40, 200)), start=1):
+            self.page.evaluate(f"document.querySelector('{scroller}').scrollTop = {top}")
+            path = folder / f"{stem}-{number:02d}.png"
+            self.page.screenshot(path=path)
+            paths.append(path)
+        return paths
+
+
+def error_summary(text):
+    """The exception name, message and innermost function of a traceback as the page shows it.
+
+    Parameters
+    ----------
+    text : str
+        The text of a red output: an IPython traceback, or a warning written to stderr.
+
+    Returns
+    -------
+    tuple of (str or None, str, str or None)
+        The exception's name (None when the text is not a traceback), its message,
+        and the function of the innermost frame (None at a cell's top level).
+    """
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if not any("Traceback (most recent call last)" in line for line in lines[:3]):
+        return None, text.strip(), None
+    headers = [i for i, line in enumerate(lines) if FRAME.match(line)]
+    last = headers[-1] if headers else 1
+    function = FRAME.match(lines[last]).group(1) if headers else None
+    for i in range(last + 1, len(lines)):
+        found = EXCEPTION.match(lines[i])
+        if found and not FRAME.match(lines[i]):
+            message = "\n".join([found.group(2) or "", *lines[i + 1:]]).strip()
+            return found.group(1), message, function
+    return lines[-1], "", function

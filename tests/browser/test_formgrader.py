@@ -1,0 +1,94 @@
+"""formgrader as the instructor meets it after grading: the class, its scores, the gradebook's.
+
+The class graded by ``coursekit grade`` for the engine tests, as the demo
+grades (the source notebook, the release and every fixture submission), is
+copied into a temporary course. JupyterLab runs there with nbgrader's
+extensions; the test opens formgrader from JupyterLab's Nbgrader menu (the
+labextension) and formgrader's own pages (the server extension), and compares
+every table with the gradebook.
+"""
+
+import re
+import shutil
+
+from nbgrader.api import Gradebook
+
+from coursekit import course
+
+# The rows of formgrader's table (#main-table), by column heading, once its JavaScript has filled it.
+READ_TABLE = """() => {
+  const table = document.querySelector('#main-table').closest('table');
+  const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  return [...table.querySelectorAll('#main-table tr')].map(tr => Object.fromEntries(
+      [...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent.trim()])));
+}"""
+LOADED = """() => {
+  const body = document.querySelector('#main-table');
+  return body && !body.textContent.includes('Loading, please wait');
+}"""
+
+
+def read_table(page, server, path, artifacts, stem):
+    """Open a formgrader page, wait for its table, save a screenshot; return the table's rows."""
+    page.goto(server.url(path))
+    page.wait_for_function(LOADED)
+    page.screenshot(path=artifacts / f"{stem}.png", full_page=True)
+    return page.evaluate(READ_TABLE)
+
+
+def score(text):
+    """``"6 / 8"`` as ``(6.0, 8.0)``."""
+    found = re.fullmatch(r"([\d.]+) / ([\d.]+)", text)
+    assert found, f"not a score: {text!r}"
+    return float(found.group(1)), float(found.group(2))
+
+
+def gradebook_view(root, assignment):
+    """What formgrader should show, from the gradebook: student -> (status, score, max score)."""
+    autograded = course.scores(root, assignment)
+    with Gradebook(course.db_url(root)) as gb:
+        max_score = gb.find_assignment(assignment).max_score
+        manual = {s.student.id: s.needs_manual_grade for s in gb.find_assignment(assignment).submissions}
+    return {student: ("needs manual grading" if manual[student] else "graded",
+                      round(sum(scores.values()), 2), round(max_score, 2))
+            for student, scores in autograded.items()}
+
+
+def test_formgrader_lists_the_graded_class_with_the_gradebooks_scores(
+        engine_grader, lab_server, page, artifacts, assignment, tmp_path):
+    graded, _ = engine_grader(assignment)
+    root = shutil.copytree(graded, tmp_path / "course")
+    expected = gradebook_view(root, assignment)
+    assert len({total for _, total, _ in expected.values()}) > 1, f"scores too alike to compare: {expected}"
+    server = lab_server(root)
+
+    # JupyterLab's Nbgrader menu opens formgrader in a panel: both extensions are active.
+    page.goto(server.url("lab/workspaces/formgrader", reset=""))
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel").filter(has_text=re.compile("^Nbgrader$")).click()
+    page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile("^Formgrader$")).click()
+    panel = page.frame_locator(".jp-IFrame iframe").first
+    panel.locator("#main-table").filter(has_text=assignment).wait_for()
+    page.screenshot(path=artifacts / "jupyterlab-formgrader.png")
+
+    problems = []
+    assignments = {row["Name"]: row for row in read_table(page, server, "formgrader", artifacts,
+                                                          "manage-assignments")}
+    if assignment not in assignments:
+        problems.append(f"Manage Assignments does not list {assignment}: {sorted(assignments)}")
+    elif assignments[assignment]["# Submissions"] != str(len(expected)):
+        problems.append(f"Manage Assignments: {assignments[assignment]['# Submissions']} submissions "
+                        f"of {assignment}, the gradebook has {len(expected)}")
+
+    rows = read_table(page, server, f"formgrader/manage_submissions/{assignment}", artifacts,
+                      "manage-submissions")
+    shown = {row["Student ID"]: (row["Status"], *score(row["Score"])) for row in rows}
+    problems += [f"Manage Submissions, {student}: shows {shown.get(student)}, the gradebook has {want}"
+                 for student, want in expected.items() if shown.get(student) != want]
+    problems += [f"Manage Submissions lists {student}, who is not in the gradebook"
+                 for student in shown.keys() - expected.keys()]
+
+    rows = read_table(page, server, "formgrader/manage_students", artifacts, "manage-students")
+    overall = {row["Student ID"]: score(row["Overall Score"]) for row in rows}
+    problems += [f"Manage Students, {student}: overall {overall.get(student)}, the gradebook has {want[1:]}"
+                 for student, want in expected.items() if overall.get(student) != want[1:]]
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,97 @@
+"""Source notebooks as the instructor meets them: run in JupyterLab, outside grading.
+
+Every cell runs with no red output (no error, no warning), every figure the
+kernel draws is shown, and every widget is rendered, sliders included. How many
+figures and widgets to expect comes from a headless nbclient run of the same
+notebook in the same environment, so the test holds for any assignment.
+
+A source notebook run outside grading trains for its full budget (about a
+minute each), twice (headless, then in the page). Every assignment runs by
+default; ``COURSEKIT_BROWSER_SOURCES`` set to a comma-separated list of
+assignments checks only those (the others are skipped, saying so).
+"""
+
+import os
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from browser.labpage import NotebookPage, error_summary
+from coursekit.build import environment, source_path
+
+SELECTION = "COURSEKIT_BROWSER_SOURCES"
+DEFAULT = "all"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def selected(assignment):
+    """Whether this run checks ``assignment``'s source notebook in the browser."""
+    wanted = os.environ.get(SELECTION, DEFAULT).replace(" ", "")
+    return wanted == "all" or assignment in wanted.split(",")
+
+
+def headless_run(path):
+    """Run a notebook with nbclient as JupyterLab would (not graded); count what it displays.
+
+    Returns
+    -------
+    dict
+        ``figures``: PNG images in the cells' outputs and inside Output widgets;
+        ``widgets``: widget views displayed in the cells' outputs and inside Output widgets;
+        ``sliders``: slider widgets among the notebook's widgets.
+    """
+    nb = nbformat.read(path, as_version=4)
+    env = environment()
+    env.pop("NBGRADER_EXECUTION", None)
+    NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    models = list(state.values())
+    captured = [m["state"].get("outputs", []) for m in models if m["model_name"] == "OutputModel"]
+    in_widgets = [o for outputs_of_widget in captured for o in outputs_of_widget]
+    return {
+        "figures": sum("image/png" in o.get("data", {}) for o in outputs + in_widgets),
+        "widgets": sum(WIDGET_VIEW in o.get("data", {}) for o in outputs + in_widgets),
+        "sliders": sum(m["model_name"].endswith("SliderModel") for m in models),
+    }
+
+
+def instructor_view_problems(cells, expected):
+    """What is wrong with a source notebook run in JupyterLab, against the headless run's counts."""
+    problems = []
+    for cell in cells:
+        if cell.runnable and not cell.executed:
+            problems.append(f"{cell.name} did not run (prompt {cell.prompt!r})")
+        for text in cell.stderr:
+            ename, message, function = error_summary(text)
+            where = f" in {function}" if function else " at the cell's top level"
+            what = f"{ename}{where}" if ename else "stderr output"
+            problems.append(f"{cell.name}: {what}: {message[:300]!r}")
+        problems += [f"{cell.name}: widget not rendered: {text[:200]}" for text in cell.unrendered]
+    shown = {
+        "figures": sum(ok for c in cells for ok in c.images),
+        "widgets": sum(ok for c in cells for ok in c.widgets),
+        "sliders": sum(ok for c in cells for ok in c.sliders),
+    }
+    problems += [f"{what}: the kernel displayed {expected[what]}, the page shows {shown[what]}"
+                 for what in expected if shown[what] != expected[what]]
+    return problems
+
+
+def test_source_runs_with_every_figure_and_widget_shown(course_server, page, artifacts, assignment):
+    if not selected(assignment):
+        pytest.skip(f"{SELECTION} does not select {assignment}")
+    path = source_path(assignment).as_posix()
+    expected = headless_run(course_server.root / path)
+    notebook = NotebookPage(page, course_server, path).open()
+    try:
+        stops = notebook.run_every_cell()
+        cells = notebook.wait_for_outputs(expected)
+    finally:
+        notebook.screenshots(artifacts, assignment)
+        course_server.shut_down_kernels()
+    problems = instructor_view_problems(cells, expected)
+    assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
