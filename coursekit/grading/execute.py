@@ -59,9 +59,13 @@ class GradingExecute(Execute):
         "longer than nbclient's 4 s, which a cell interrupted while it draws a figure on a busy machine "
         "can exceed: only a kernel stuck that long is given up.").tag(config=True)
 
-    def __init__(self, kernel=None, **kwargs):
+    def __init__(self, kernel=None, exports=None, judge=None, **kwargs):
         super().__init__(**kwargs)
         self.kernel = kernel
+        self.exports_folder = exports
+        self.judge = judge
+        self.exports = {}
+        self.failed = {}
         self.notes = []
         self.cell_seconds = 0.0
         self._running = None
@@ -71,19 +75,22 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         """Execute every cell, as nbgrader does; a dead or stuck kernel ends the run, not the grading."""
         self.notes, self.cell_seconds, self._running = [], 0.0, None
+        self.exports, self.failed = {}, {}
         self._printed.clear()
         self._cut.clear()
         try:
-            return super().preprocess(nb, resources, km=km or self.kernel)
+            nb, resources = super().preprocess(nb, resources, km=km or self.kernel)
         except DeadKernelError:
             code = self._exit_code()
-            why = "the kernel died" + (f" (exit code {code})" if code is not None else "")
+            self._stop(nb, "the kernel died" + (f" (exit code {code})" if code is not None else ""))
         except CellTimeoutError as error:
-            why = f"the kernel stopped answering ({str(error).splitlines()[0]})"
+            self._stop(nb, f"the kernel stopped answering ({str(error).splitlines()[0]})")
         finally:
             if self.kc is not None:
                 self.kc.stop_channels()
-        self._stop(nb, why)
+        if self.judge is not None:
+            self._take_exports()
+            self.failed = self.judge.apply(nb, self.exports)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -94,6 +101,16 @@ class GradingExecute(Execute):
             return super().preprocess_cell(cell, resources, index)
         finally:
             self.cell_seconds += time.monotonic() - start
+            self._take_exports()
+
+    def _take_exports(self):
+        """Move what ``check`` exported out of the sandbox, as the running cell's (secure mode)."""
+        if self.exports_folder is not None:
+            from coursekit.grading.verdicts import collect
+
+            taken = collect(self.exports_folder)
+            if taken:
+                self.exports.setdefault(self._running if self._running is not None else 0, []).extend(taken)
 
     def on_cell_executed(self, **kwargs):
         """Note a cell that ran out of time (nbgrader has already given it its error output)."""
