@@ -11,7 +11,7 @@ three additions:
   timeout, the cell it was running gets an error output saying so, and every
   grade cell after it an error output saying it was not run, so that nbgrader
   scores them zero and the cells that did run keep their scores;
-- it keeps at most ``max_output_bytes`` of printed output per cell in memory
+- it keeps at most ``max_output_bytes`` of printed or displayed output per cell in memory
   (nbgrader's ``LimitOutput`` trims lines only after the whole flood has been
   stored), never dropping a kind of output that decides a grade: an error, an
   ``execute_result``, or the first bytes on standard error.
@@ -121,7 +121,13 @@ class GradingExecute(Execute):
             self.notes.append(f"cell {label} ran longer than the {self.timeout} s limit and was interrupted")
 
     def output(self, outs, msg, display_id, cell_index):
-        """Store an output, but no more than ``max_output_bytes`` of printed text per cell."""
+        """Store an output, but no more than ``max_output_bytes`` of printed text per cell.
+
+        Displayed data (``display_data``, ``update_display_data``) counts too; it is dropped
+        whole past the limit.
+        """
+        if msg["msg_type"] in ("display_data", "update_display_data") and self.max_output_bytes >= 0:
+            return self._display(outs, msg, display_id, cell_index)
         if msg["msg_type"] != "stream" or self.max_output_bytes < 0:
             return super().output(outs, msg, display_id, cell_index)
         content = msg["content"]
@@ -140,6 +146,19 @@ class GradingExecute(Execute):
         text = content["text"][:max(self.max_output_bytes - used, 0)]
         text += f"\n... output cut by coursekit after {self.max_output_bytes / 1e6:g} MB ...\n"
         return super().output(outs, {**msg, "content": {**content, "text": text}}, display_id, cell_index)
+
+    def _display(self, outs, msg, display_id, cell_index):
+        data = msg["content"].get("data", {})
+        self._printed[cell_index] += sum(len(str(value)) for value in data.values())
+        if self._printed[cell_index] <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        key = (cell_index, "display")
+        if not any(cut == cell_index for cut, _ in self._cut):
+            label = cell_label(self.nb.cells[cell_index], cell_index)
+            self.notes.append(f"cell {label} displayed more than {self.max_output_bytes / 1e6:g} MB; "
+                              "the rest of its output was dropped")
+        self._cut.add(key)
+        return None
 
     def _exit_code(self):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)

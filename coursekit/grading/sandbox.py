@@ -251,7 +251,7 @@ class Sandbox:
             rlimits["RLIMIT_AS"] = max(self.limits.memory_bytes, 2**31)
         venv_bin = os.path.join(os.path.realpath(sys.prefix), "bin")
         return {"cgroups": [str(folder) for folder in self.cgroups], "rlimits": rlimits,
-                "uid": self.uid, "gid": self.uid, "pass_env": list(PASS_ENV),
+                "uid": self.uid, "gid": self.uid, "pass_env": list(PASS_ENV), "chown": [self.connection_file],
                 "command": bwrap_command(self.job, self.uid, self.limits, python),
                 "env": {"PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": "/tmp", "USER": "student",
                         "LOGNAME": "student", "PYTHONPATH": PACKAGE_ROOT, "PYTHONDONTWRITEBYTECODE": "1",
@@ -389,6 +389,56 @@ def _probe_problem():
         return ("bubblewrap cannot start a sandbox that hides the course and runs coursekit here: "
                 f"{why or f'exit code {done.returncode}'}")
     return None
+
+
+PROBE = """
+import json, os, subprocess, sys
+limit, memory = int(sys.argv[1]), int(sys.argv[2])
+children = []
+for _ in range(2 * limit):
+    try:
+        children.append(subprocess.Popen(["/bin/sleep", "60"]))
+    except OSError:
+        break
+for child in children:
+    child.kill()
+    child.wait()
+grab = "x = bytearray(%d); x[::4096] = b'x' * len(x[::4096]); print('allocated')" % (2 * memory)
+done = subprocess.run([sys.executable, "-c", grab], capture_output=True, text=True)
+print(json.dumps({"processes": len(children), "allocated": "allocated" in done.stdout}))
+"""
+
+
+def probe_limits(limits=None):
+    """Run a sandboxed probe that tries to exceed small limits; return what it managed.
+
+    Tests run a fork bomb or a memory bomb only after this shows the limits are in force.
+
+    Returns
+    -------
+    dict
+        ``limits`` (the probe's ``Limits``), ``processes`` (children it could start, trying
+        twice its allowance) and ``allocated`` (whether it could use twice its memory).
+    """
+    import tempfile
+
+    limits = limits or Limits(memory_bytes=256 * 2**20, processes=16)
+    with tempfile.TemporaryDirectory(prefix="coursekit-probe-") as folder:
+        box = Sandbox(folder, limits)
+        try:
+            settings = box.settings()
+            command = settings["command"]
+            settings["command"] = [*command[:command.index("/bin/sh")], command[-1], "-c", PROBE]
+            settings["chown"] = []
+            done = subprocess.run([sys.executable, "-I", LAUNCHER, str(limits.processes),
+                                   str(limits.memory_bytes)], env={"COURSEKIT_SANDBOX": json.dumps(settings)},
+                                  capture_output=True, text=True, timeout=300)
+        finally:
+            box.close()
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise SandboxError(f"the limits probe failed: {(done.stderr or done.stdout)[-300:]}")
+    return {"limits": limits, "cgroups": [str(c) for c in box.cgroups], **json.loads(lines[-1])}
 
 
 def safe_read(folder, name, max_bytes):

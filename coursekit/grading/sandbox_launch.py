@@ -1,12 +1,13 @@
 """The sandboxed kernel's launcher: limits, then bubblewrap, then an unprivileged kernel.
 
 jupyter_client runs this file (``python -I sandbox_launch.py CONNECTION_FILE
-[ARGS...]``, the kernelspec ``sandbox.kernelspec`` writes) as root, outside
+[ARGS...]``, the kernelspec ``sandbox.kernelspec`` writes; the arguments are
+added to the sandboxed command) as root, outside
 the sandbox, with the sandbox's settings as JSON in ``COURSEKIT_SANDBOX``.
 It puts itself into the job's cgroups (memory, pids, cpu) where the machine
 has them, sets the resource limits (CPU time, file size, processes per uid,
-and address space when no memory cgroup holds the job), hands the connection
-file to the job's uid, and execs ``bwrap`` with the command line that
+and address space when no memory cgroup holds the job), hands the files
+named in ``chown`` (the connection file) to the job's uid, and execs ``bwrap`` with the command line that
 ``sandbox.bwrap_command`` built. Whatever the kernel then starts inherits all
 of it. The file imports only the standard library so that it starts fast.
 """
@@ -32,13 +33,13 @@ def set_limits(limits):
 
 def main(argv):
     settings = json.loads(os.environ["COURSEKIT_SANDBOX"])
-    connection_file = argv[0]
     join_cgroups(settings["cgroups"])
     set_limits(settings["rlimits"])
-    os.chown(connection_file, settings["uid"], settings["gid"])
+    for path in settings["chown"]:
+        os.chown(path, settings["uid"], settings["gid"])
     env = {key: value for key, value in os.environ.items() if key in settings["pass_env"]}
     env.update(settings["env"])
-    command = [*settings["command"], connection_file, *argv[1:]]
+    command = [*settings["command"], *argv]
     os.execve(command[0], command, env)
 
 
