@@ -2,7 +2,9 @@
 
 Each assignment's class (the source notebook, the release and every fixture
 submission) is graded once by stock nbgrader (``graded_course``, shared with
-the notebook tests) and once by the engine in a course of its own.
+the notebook tests) and by the engine in courses of its own, once in secure
+mode (sandboxed kernels, trusted verdicts) and once in the in-kernel mode
+(``--insecure``): honest work gets the same scores from all three.
 """
 
 import csv
@@ -14,28 +16,30 @@ from conftest import ASSIGNMENTS, add_assignment, class_of
 
 from coursekit import course, grading
 
+MODES = ("secure", "insecure")
+
 
 @pytest.fixture(scope="session")
 def engine_grader(tmp_path_factory):
-    """Grade an assignment's class with ``coursekit grade``, once per session."""
+    """Grade an assignment's class with ``coursekit grade`` in a mode, once per session."""
     folder = tmp_path_factory.mktemp("engine")
     runs = {}
 
-    def grade(assignment):
-        if assignment not in runs:
-            root = folder / assignment
+    def grade(assignment, mode="secure"):
+        if (assignment, mode) not in runs:
+            root = folder / mode / assignment
             add_assignment(root, assignment)
             for student, notebook in class_of(assignment).items():
                 course.submit(root, student, assignment, notebook)
-            runs[assignment] = root, grading.grade(root, assignment, workers=2)
-        return runs[assignment]
+            runs[assignment, mode] = root, grading.grade(root, assignment, workers=2, secure=mode == "secure")
+        return runs[assignment, mode]
 
     return grade
 
 
-@pytest.fixture
-def engine_course(engine_grader, assignment):
-    return engine_grader(assignment)
+@pytest.fixture(params=MODES)
+def engine_course(engine_grader, assignment, request):
+    return engine_grader(assignment, request.param)
 
 
 def test_every_submission_is_scored(engine_course, graded_course, assignment):
@@ -82,7 +86,7 @@ def test_formgrader_tools_read_the_engines_grades(engine_grader):
 
 def test_grading_again_does_nothing(engine_course, assignment):
     root, run = engine_course
-    again = grading.grade(root, assignment, workers=2)
+    again = grading.grade(root, assignment, workers=2, secure=run.secure)
     assert again.outcomes == []
     assert sorted(again.up_to_date) == sorted(o.student for o in run.outcomes)
     report = json.loads((root / "autograded" / assignment / "grading-report.json").read_text())

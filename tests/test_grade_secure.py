@@ -17,6 +17,7 @@ import sys
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT, add_assignment
+from nbgrader.api import Gradebook
 from test_grade_broken import expected_scores, grade_cells
 
 from coursekit import course, grading, scenarios
@@ -27,8 +28,10 @@ ADVERSARIAL = ROOT / "tests" / "submissions" / "adversarial"
 HONEST = ("all-correct", "blank")
 #: Attacks stock nbgrader is run on: none of them can harm the machine outside its course copy.
 STOCK = ("read-source-notebook", "read-gradebook-hidden-tests", "write-gradebook", "monkeypatch-check",
-         "import-reference", "monkeypatch-builtins", "input-transformer", "ast-transformer",
-         "monkeypatch-numpy", "eq-always-true")
+         "import-reference", "input-transformer", "ast-transformer", "monkeypatch-numpy", "eq-always-true")
+#: Of those, the ones that get full marks for a wrong exercise from stock nbgrader.
+BEAT_STOCK = {"read-source-notebook", "monkeypatch-check", "import-reference", "input-transformer",
+              "ast-transformer", "monkeypatch-numpy"}
 
 
 def builders():
@@ -159,10 +162,7 @@ def test_gradebook_is_untouched(attacked_class):
 
 def test_no_network_in_the_sandbox(attacked_class):
     root, exercise, _, _ = attacked_class
-    path = root / "autograded" / "network-socket" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
-    text = "".join(output.get("text", "") for output in cell.outputs)
+    text = solution_output(root, "network-socket", exercise)
     assert "network:" in text and "CONNECTED" not in text, text
 
 
@@ -170,17 +170,35 @@ def test_nothing_of_the_jobs_survives(attacked_class):
     assert not job_processes()
 
 
+def solution_output(root, student, exercise):
+    """What the exercise's solution cell printed in ``student``'s autograded notebook."""
+    path = root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    cell = next(c for c in nbformat.read(path, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
+    return "".join(output.get("text", "") for output in cell.outputs)
+
+
+def auto_scores(root):
+    """The autograded score of every grade cell, by student (manual scores left out)."""
+    with Gradebook(course.db_url(root)) as gb:
+        return {student.id: {grade.name: grade.auto_score for grade in
+                             gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student.id).grades}
+                for student in gb.students}
+
+
 def test_stock_nbgrader_falls_for_the_attacks_secure_mode_holds(stock_class, attacked_class):
-    stock_root, exercise, = stock_class
+    stock_root, exercise = stock_class
     root, _, _, _ = attacked_class
     cells = [cell for cell in grade_cells(root) if cell.startswith(f"test_{exercise}")]
-    stock, secure = course.scores(stock_root, ASSIGNMENT), course.scores(root, ASSIGNMENT)
+    stock, secure = auto_scores(stock_root), course.scores(root, ASSIGNMENT)
     max_scores = course.max_scores(root, ASSIGNMENT)
     beaten = sorted(name for name in STOCK if all(stock[name][c] == max_scores[c] for c in cells))
-    assert {"read-source-notebook", "read-gradebook-hidden-tests", "monkeypatch-check",
-            "import-reference"} <= set(beaten), beaten
+    assert BEAT_STOCK <= set(beaten), beaten
+    assert "hidden tests: ['" in solution_output(stock_root, "read-gradebook-hidden-tests", exercise)
+    assert "hidden tests" not in solution_output(root, "read-gradebook-hidden-tests", exercise)
     with sqlite3.connect(stock_root / "gradebook.db") as db:
         written = [row for row in db.execute("SELECT name FROM sqlite_master WHERE name = 'pwned'")]
     assert written, "stock nbgrader was expected to let the submission write the gradebook"
+    assert course.scores(stock_root, ASSIGNMENT)["blank"]["test_initializer_"] == 1000  # its manual scores
     for name in STOCK:
         assert all(secure[name][c] == 0 for c in cells), name

@@ -1,7 +1,8 @@
-"""The solution cell hides every error: IPython shows no traceback, AssertionError is replaced.
+"""The solution cell hides every error: IPython shows no traceback (a custom exception handler that
+says nothing), AssertionError is replaced.
 
-Stock nbgrader sees no error output in the grade cell and gives full marks; secure mode gives the
-exercise zero from the trusted verdict.
+ipykernel still reports the failing check here, so even stock nbgrader scores it zero; secure mode
+gives the exercise zero from the trusted verdict, whatever the kernel shows.
 """
 
 from _attack import submission as attack
@@ -18,8 +19,8 @@ class _Quiet(Exception):
 
 _builtins.AssertionError = _Quiet
 _ipython = get_ipython()  # noqa: F821
-_ipython.showtraceback = lambda *args, **kwargs: None
-_ipython.showsyntaxerror = lambda *args, **kwargs: None
+_ipython.showtraceback = _ipython._showtraceback = lambda *args, **kwargs: None
+_ipython.set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
 '''
 
 

@@ -1,7 +1,7 @@
-"""The solution opens the gradebook (``../../../gradebook.db``), reads the hidden tests and the
-instructor's solution stored there, and runs the solution.
+"""The solution opens the gradebook (``../../../gradebook.db``), prints the hidden tests stored
+there and runs whatever version of the solution the gradebook holds.
 
-Stock nbgrader gives full marks; in the sandbox there is no gradebook: zero.
+Stock nbgrader lets it read the hidden tests; in the sandbox there is no gradebook: zero.
 """
 
 from _attack import submission as attack
