@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook
 from test_grade_broken import expected_scores, grade_cells
 
 from coursekit import course, grading, scenarios
-from coursekit.grading import sandbox
+from coursekit.grading import sandbox, sandbox_probe
 
 ASSIGNMENT = ASSIGNMENTS[0]
 ADVERSARIAL = ROOT / "tests" / "submissions" / "adversarial"
@@ -86,8 +86,8 @@ def job_processes():
 @pytest.fixture(scope="module")
 def limits_in_force():
     """The probe's findings; fails (never skips quietly) when the limits do not hold."""
-    sandbox.check_available()
-    probe = sandbox.probe_limits()
+    sandbox_probe.check_available()
+    probe = sandbox_probe.probe_limits()
     held = probe["processes"] <= probe["limits"].processes and not probe["allocated"]
     if not held:
         pytest.fail(f"the sandbox's limits are not in force here ({probe}): refusing to run the fork and "

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from coursekit import course
-from coursekit.grading import executors, sandbox, snapshot, submissions
+from coursekit.grading import executors, sandbox_probe, snapshot, submissions
 from coursekit.grading.kernels import PREWARMED_MODULES
 from coursekit.grading.ledger import Ledger, report_path
 from coursekit.grading.outcome import FAILED, SCORED, Job, Result
@@ -119,7 +119,7 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
     """
     start = time.monotonic()
     if secure:
-        sandbox.check_available()
+        sandbox_probe.check_available()
     progress = progress or Progress()
     config = course.config(root)
     if timeout is not None:

@@ -25,6 +25,7 @@ reason.
 import ast
 import json
 import os
+import stat
 
 import numpy as np
 from nbgrader.utils import is_grade
@@ -32,7 +33,6 @@ from nbgrader.utils import is_grade
 from coursekit import verdict
 from coursekit.check import FORMAT
 from coursekit.grading.execute import error_output
-from coursekit.grading.sandbox import safe_read
 from coursekit.specs import all_specs
 
 #: Largest export read (bytes); larger ones are rejected unread.
@@ -43,6 +43,33 @@ MAX_EXPORTS_PER_CELL = 32
 
 class MalformedExportError(ValueError):
     """An export that is not what ``coursekit.check`` writes."""
+
+
+def safe_read(folder, name, max_bytes):
+    """Read the regular file ``name`` in ``folder`` without following links; None if it is not one.
+
+    Raises
+    ------
+    ValueError
+        When the file is larger than ``max_bytes``.
+    """
+    directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
+    except OSError:
+        return None
+    finally:
+        os.close(directory)
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size > max_bytes:
+            raise ValueError(f"{info.st_size} bytes, more than the {max_bytes} allowed")
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"more than the {max_bytes} bytes allowed")
+    return data
 
 
 def collect(folder):
