@@ -19,8 +19,10 @@ import pytest
 from conftest import ASSIGNMENTS, ROOT, add_assignment
 from nbgrader.api import Gradebook
 from test_grade_broken import expected_scores, grade_cells
+from typer.testing import CliRunner
 
 from coursekit import course, grading, scenarios
+from coursekit.cli import app
 from coursekit.grading import sandbox, sandbox_probe
 
 ASSIGNMENT = ASSIGNMENTS[0]
@@ -202,3 +204,12 @@ def test_stock_nbgrader_falls_for_the_attacks_secure_mode_holds(stock_class, att
     assert course.scores(stock_root, ASSIGNMENT)["blank"]["test_initializer_"] == 1000  # its manual scores
     for name in STOCK:
         assert all(secure[name][c] == 0 for c in cells), name
+
+
+def test_grade_refuses_without_a_sandbox_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox_probe, "_available", "/usr/bin/bwrap is missing (as if)")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["grade", ASSIGNMENT])
+    assert result.exit_code == 2
+    assert "cannot grade securely here: /usr/bin/bwrap is missing (as if)" in result.output
+    assert "--insecure" in result.output
