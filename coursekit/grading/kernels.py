@@ -10,6 +10,10 @@ are forked from a template process that imported ipykernel, numpy and torch
 once (see ``zygote``), so even that CPU is spent once per worker rather than
 once per submission. Every submission still gets a fresh kernel of its own,
 killed when its notebook is done.
+
+In secure mode nothing is forked: each kernel starts in a sandbox of its own
+(``sandbox``: its own uid, job folder, namespaces and limits), still one ahead
+of need, and is destroyed with its sandbox when its notebook is done.
 """
 
 import json
