@@ -12,9 +12,16 @@ per notebook (wall time x processes / N) minus the mean time spent executing
 the notebook's cells (read from the autograded notebooks' cell timings, the
 same way for both). The scores of the two courses are compared too.
 
+``coursekit grade`` runs twice, on two more copies of the same course: in its
+secure mode (the default: sandboxed kernels, trusted verdicts) and with
+``--insecure`` (in-kernel checks, kernels forked from a template); the ratio of
+their wall times is the cost of the sandbox. The secure and in-kernel runs
+alternate assignment by assignment, so that both see the same machine load.
+
 Run from the course root::
 
     .venv/bin/python benchmarks/grade_throughput.py [--n 40] [--workers 2] [--assignments A ...]
+        [--skip-stock]
 """
 
 import argparse
@@ -95,39 +102,54 @@ def summary(name, wall, processes, submissions, folder):
           flush=True)
 
 
+def verdict(differ):
+    """How many assignments' scores differ, in words."""
+    return "identical" if not differ else f"DIFFER in {differ} assignments"
+
+
 def main():
     """Grade with both and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=40, help="submissions to grade (default 40)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="coursekit grade workers")
     parser.add_argument("--assignments", nargs="*", default=None, help="default: every one with fixtures")
+    parser.add_argument("--skip-stock", action="store_true", help="compare only secure and in-kernel modes")
     args = parser.parse_args()
     assignments = args.assignments or [a for a in build.assignments(ROOT) if scenarios.scenarios(a, ROOT)]
     submissions = draw(assignments, args.n)
     coursekit = str(Path(sys.executable).parent / "coursekit")
     with tempfile.TemporaryDirectory(prefix="grade-throughput-") as scratch:
-        stock = make_course(Path(scratch) / "stock", assignments, submissions)
         kit = make_course(Path(scratch) / "kit", assignments, submissions)
+        insecure = make_course(Path(scratch) / "insecure", assignments, submissions)
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"{args.n} submissions of {', '.join(assignments)}; {os.cpu_count()} cores, "
               f"load average {load}", flush=True)
-        stock_wall = sum(timed([sys.executable, "-m", "nbgrader", "autograde", a, "--force",
-                                "--log-level=ERROR"], stock)[0] for a in assignments)
-        summary("nbgrader autograde", stock_wall, 1, submissions, stock)
-        kit_wall, reports = 0.0, []
+        walls, reports = {"secure": 0.0, "insecure": 0.0}, {"secure": [], "insecure": []}
         for assignment in assignments:
             command = [coursekit, "grade", assignment, "--workers", str(args.workers), "--json"]
-            wall, output = timed(command, kit)
-            kit_wall += wall
-            reports += json.loads(output)["outcomes"]
-        summary("coursekit grade", kit_wall, args.workers, submissions, kit)
-        worker_overhead = sum(o["seconds"] - o["cell_seconds"] for o in reports) / max(len(reports), 1)
-        print(f"coursekit grade, inside its workers: {worker_overhead:.1f} s per notebook besides its cells "
-              f"(reading, sanitizing, waiting for a warm kernel)")
-        print(f"ratio: coursekit grade is {stock_wall / kit_wall:.2f} times the throughput of nbgrader "
-              f"autograde on {args.workers} workers")
-        differ = sum(course.scores(stock, a) != course.scores(kit, a) for a in assignments)
-        print("scores: " + ("identical" if not differ else f"DIFFER in {differ} assignments"))
+            for mode, folder, extra in (("insecure", insecure, ["--insecure"]), ("secure", kit, [])):
+                wall, output = timed(command + extra, folder)
+                walls[mode] += wall
+                reports[mode] += json.loads(output)["outcomes"]
+        summary("coursekit grade (secure)", walls["secure"], args.workers, submissions, kit)
+        summary("coursekit grade --insecure", walls["insecure"], args.workers, submissions, insecure)
+        for mode, outcomes in reports.items():
+            overhead = sum(o["seconds"] - o["cell_seconds"] for o in outcomes) / max(len(outcomes), 1)
+            print(f"coursekit grade ({mode}), inside its workers: {overhead:.1f} s per notebook besides its "
+                  f"cells (reading, sanitizing, waiting for a warm kernel, judging)")
+        print(f"secure/in-kernel: secure grading takes {walls['secure'] / walls['insecure']:.2f} times the "
+              f"wall time of --insecure on {args.workers} workers (target: at most 1.3)")
+        differ = sum(course.scores(insecure, a) != course.scores(kit, a) for a in assignments)
+        print("scores, secure vs in-kernel: " + verdict(differ))
+        if not args.skip_stock:
+            stock = make_course(Path(scratch) / "stock", assignments, submissions)
+            stock_wall = sum(timed([sys.executable, "-m", "nbgrader", "autograde", a, "--force",
+                                    "--log-level=ERROR"], stock)[0] for a in assignments)
+            summary("nbgrader autograde", stock_wall, 1, submissions, stock)
+            print(f"ratio: coursekit grade (secure) is {stock_wall / walls['secure']:.2f} times the "
+                  f"throughput of nbgrader autograde on {args.workers} workers")
+            differ = sum(course.scores(stock, a) != course.scores(kit, a) for a in assignments)
+            print("scores, secure vs stock: " + verdict(differ))
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"load average after: {load}")
 

@@ -3,10 +3,27 @@
 In-kernel mode (stock ``nbgrader autograde``, ``validate`` and the
 instructor's own runs) runs the reference in the same kernel and raises
 ``AssertionError`` with a message a student can act on.
+
+Secure mode (``coursekit grade``, whose sandbox sets ``COURSEKIT_EXPORT``)
+never imports ``reference`` and decides nothing: it observes the student's
+function on every case and writes the observations, as JSON of plain numbers
+and strings, into the export folder. The grader judges them outside the
+sandbox (``coursekit.grading.verdicts``).
 """
+
+import json
+import os
+import time
+
+import numpy as np
 
 from coursekit import verdict
 from coursekit.specs import spec_for
+
+#: The environment variable naming the export folder in secure mode.
+EXPORT = "COURSEKIT_EXPORT"
+#: Version of the export format.
+FORMAT = 1
 
 
 def check(name, fn):
@@ -22,9 +39,12 @@ def check(name, fn):
     Raises
     ------
     AssertionError
-        When the function is wrong on any case, listing what went wrong.
+        In-kernel mode, when the function is wrong on any case, listing what went wrong.
     """
     spec = spec_for(name)
+    if os.environ.get(EXPORT):
+        export(spec, fn, os.environ[EXPORT])
+        return
     if not callable(fn):
         raise AssertionError(f"{name} should be a function, not {type(fn).__name__}.")
     found = []
@@ -32,3 +52,37 @@ def check(name, fn):
         found += verdict.problems(spec, case, verdict.observe_student(spec, fn, case))
     if found:
         raise AssertionError(verdict.report(spec, found))
+
+
+def encode(value):
+    """An observed array as JSON-able data: its shape and its values, flattened."""
+    array = np.asarray(value, dtype=np.float64)
+    return {"shape": list(array.shape), "data": array.ravel().tolist()}
+
+
+def observations(spec, fn):
+    """The student's observation of every case, as exported.
+
+    Each case is ``{"error": message}`` or ``{"observation": {key: {"shape", "data"}}}``.
+    """
+    if not callable(fn):
+        message = f"{spec.name} should be a function, not {type(fn).__name__}."
+        return [{"error": message} for _ in spec.cases()]
+    cases = []
+    for case in spec.cases():
+        observed = verdict.observe_student(spec, fn, case)
+        if isinstance(observed, str):
+            cases.append({"error": observed})
+        else:
+            cases.append({"observation": {key: encode(value) for key, value in observed.items()}})
+    return cases
+
+
+def export(spec, fn, folder):
+    """Write the observations of ``fn`` into ``folder`` (written whole, then renamed into place)."""
+    text = json.dumps({"format": FORMAT, "name": spec.name, "cases": observations(spec, fn)})
+    stem = f"{time.time_ns()}-{spec.name}"
+    partial = os.path.join(folder, f".{stem}.partial")
+    with open(partial, "w") as stream:
+        stream.write(text)
+    os.replace(partial, os.path.join(folder, f"{stem}.json"))

@@ -69,17 +69,32 @@ def grade(
     force: bool = typer.Option(False, "--force", help="Grade again submissions that are up to date."),
     timeout: int = typer.Option(None, "--timeout", help="Seconds a cell may run (default: nbgrader's)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run as JSON instead of a table."),
+    insecure: bool = typer.Option(False, "--insecure", help=(
+        "Run the checks inside unsandboxed kernels, as stock nbgrader does: student code can read "
+        "the solutions and write the gradebook. Only for machines that cannot sandbox.")),
 ):
-    """Grade submissions in parallel with nbgrader's preprocessors; resume where a run stopped."""
+    """Grade submissions in parallel with nbgrader's preprocessors; resume where a run stopped.
+
+    Every notebook runs in a sandbox and grades come from trusted verdicts (secure mode), unless
+    --insecure asks for the in-kernel mode explicitly.
+    """
     import json
 
     from coursekit import grading
     from coursekit.grading.console import LiveProgress, console_for_tables, outcome_table
+    from coursekit.grading.sandbox import SandboxError
 
     try:
         run = grading.grade(".", assignment, students, workers=workers, executor=executor,
                             scheduler=scheduler, force=force, timeout=timeout,
-                            progress=LiveProgress(console_for_tables(stderr=True)))
+                            progress=LiveProgress(console_for_tables(stderr=True)), secure=not insecure)
+    except SandboxError as error:
+        typer.echo(f"coursekit grade: cannot grade securely here: {error}.\n"
+                   "Secure grading runs every notebook in a bubblewrap sandbox so that student code "
+                   "cannot read the solutions or touch the gradebook. Fix the above (make install "
+                   "installs bubblewrap; run as root), or pass --insecure to grade in unsandboxed "
+                   "kernels as stock nbgrader does.", err=True)
+        raise typer.Exit(2) from None
     except (LookupError, ValueError) as error:
         typer.echo(f"coursekit grade: {error}", err=True)
         raise typer.Exit(2) from None

@@ -105,18 +105,23 @@ def graded_course(stock_grader, assignment):
 
 @pytest.fixture(scope="session")
 def engine_grader(tmp_path_factory):
-    """Grade an assignment's class with ``coursekit grade``, once per session."""
+    """Grade an assignment's class with ``coursekit grade`` in a mode, once per session.
+
+    ``mode`` is ``"secure"`` (sandboxed kernels, trusted verdicts; the default, as
+    for ``coursekit grade``) or ``"insecure"`` (the in-kernel mode).
+    """
     folder = tmp_path_factory.mktemp("engine")
     runs = {}
 
-    def grade(assignment):
-        if assignment not in runs:
-            root = folder / assignment
+    def grade(assignment, mode="secure"):
+        if (assignment, mode) not in runs:
+            root = folder / mode / assignment
             add_assignment(root, assignment)
             for student, notebook in class_of(assignment).items():
                 course.submit(root, student, assignment, notebook)
-            runs[assignment] = root, grading.grade(root, assignment, workers=2)
-        return runs[assignment]
+            runs[assignment, mode] = root, grading.grade(root, assignment, workers=2,
+                                                         secure=mode == "secure")
+        return runs[assignment, mode]
 
     return grade
 

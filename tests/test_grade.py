@@ -2,8 +2,10 @@
 
 Each assignment's class (the source notebook, the release and every fixture
 submission) is graded once by stock nbgrader (``graded_course``, shared with
-the notebook tests) and once by the engine in a course of its own (``engine_grader``,
-shared with the formgrader test).
+the notebook tests) and by the engine in courses of its own (``engine_grader``,
+shared with the formgrader test), once in secure mode (sandboxed kernels, trusted
+verdicts) and once in the in-kernel mode (``--insecure``): honest work gets the
+same scores from all three.
 """
 
 import csv
@@ -15,10 +17,12 @@ from conftest import ASSIGNMENTS, class_of
 
 from coursekit import course, grading
 
+MODES = ("secure", "insecure")
 
-@pytest.fixture
-def engine_course(engine_grader, assignment):
-    return engine_grader(assignment)
+
+@pytest.fixture(params=MODES)
+def engine_course(engine_grader, assignment, request):
+    return engine_grader(assignment, request.param)
 
 
 def test_every_submission_is_scored(engine_course, graded_course, assignment):
@@ -65,7 +69,7 @@ def test_formgrader_tools_read_the_engines_grades(engine_grader):
 
 def test_grading_again_does_nothing(engine_course, assignment):
     root, run = engine_course
-    again = grading.grade(root, assignment, workers=2)
+    again = grading.grade(root, assignment, workers=2, secure=run.secure)
     assert again.outcomes == []
     assert sorted(again.up_to_date) == sorted(o.student for o in run.outcomes)
     report = json.loads((root / "autograded" / assignment / "grading-report.json").read_text())

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from coursekit import course
-from coursekit.grading import executors, snapshot, submissions
+from coursekit.grading import executors, sandbox_probe, snapshot, submissions
 from coursekit.grading.kernels import PREWARMED_MODULES
 from coursekit.grading.ledger import Ledger, report_path
 from coursekit.grading.outcome import FAILED, SCORED, Job, Result
@@ -52,6 +52,8 @@ class GradingRun:
         Path of the grading report.
     executor : str
         Where the jobs ran.
+    secure : bool
+        Whether the run graded in secure mode.
     seconds : float
         Wall time of the run.
     """
@@ -61,6 +63,7 @@ class GradingRun:
     up_to_date: list = field(default_factory=list)
     report: str = ""
     executor: str = ""
+    secure: bool = True
     seconds: float = 0.0
 
     def count(self, status):
@@ -70,13 +73,14 @@ class GradingRun:
     def as_dict(self):
         """The run as JSON-able data (what ``coursekit grade --json`` prints)."""
         return {"assignment": self.assignment, "report": self.report, "executor": self.executor,
+                "mode": "secure" if self.secure else "insecure",
                 "seconds": round(self.seconds, 3), "graded": len(self.outcomes),
                 "scored": self.count(SCORED), "failed": self.count(FAILED),
                 "up_to_date": self.up_to_date, "outcomes": [o.as_dict() for o in self.outcomes]}
 
 
 def grade(root, assignment, students=None, *, workers=None, executor="local", scheduler=None,
-          force=False, timeout=None, progress=None):
+          force=False, timeout=None, progress=None, secure=True):
     """Grade the submissions of ``assignment`` in the course ``root``.
 
     Parameters
@@ -99,12 +103,23 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
         Seconds a cell may run (default: nbgrader's ``ExecutePreprocessor.timeout``).
     progress : Progress, optional
         Told about the run as it goes.
+    secure : bool
+        Secure mode (the default): every kernel runs in a sandbox and grade cells are decided by
+        trusted verdicts outside it (see ``sandbox`` and ``verdicts``). False runs the checks in
+        the kernels, as stock nbgrader does (``coursekit grade --insecure``).
 
     Returns
     -------
     GradingRun
+
+    Raises
+    ------
+    SandboxError
+        In secure mode, when this machine cannot run sandboxed kernels (saying why).
     """
     start = time.monotonic()
+    if secure:
+        sandbox_probe.check_available()
     progress = progress or Progress()
     config = course.config(root)
     if timeout is not None:
@@ -112,10 +127,11 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
         config.Execute.timeout = timeout
     coursedir = course.course_directory(root, config)
     snap = snapshot.take(coursedir, assignment, config, modules=PREWARMED_MODULES)
+    snap.secure = secure
     found = submissions.find(coursedir, assignment, snap.notebook, students)
     ledger = Ledger(report_path(coursedir, assignment), assignment)
     recorder = Recorder(coursedir, snap, config)
-    run = GradingRun(assignment=assignment, report=str(ledger.path))
+    run = GradingRun(assignment=assignment, report=str(ledger.path), secure=secure)
     try:
         graded = recorder.graded()
         todo = []

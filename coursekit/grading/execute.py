@@ -11,7 +11,7 @@ three additions:
   timeout, the cell it was running gets an error output saying so, and every
   grade cell after it an error output saying it was not run, so that nbgrader
   scores them zero and the cells that did run keep their scores;
-- it keeps at most ``max_output_bytes`` of printed output per cell in memory
+- it keeps at most ``max_output_bytes`` of printed or displayed output per cell in memory
   (nbgrader's ``LimitOutput`` trims lines only after the whole flood has been
   stored), never dropping a kind of output that decides a grade: an error, an
   ``execute_result``, or the first bytes on standard error.
@@ -59,9 +59,13 @@ class GradingExecute(Execute):
         "longer than nbclient's 4 s, which a cell interrupted while it draws a figure on a busy machine "
         "can exceed: only a kernel stuck that long is given up.").tag(config=True)
 
-    def __init__(self, kernel=None, **kwargs):
+    def __init__(self, kernel=None, exports=None, judge=None, **kwargs):
         super().__init__(**kwargs)
         self.kernel = kernel
+        self.exports_folder = exports
+        self.judge = judge
+        self.exports = {}
+        self.failed = {}
         self.notes = []
         self.cell_seconds = 0.0
         self._running = None
@@ -71,19 +75,22 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         """Execute every cell, as nbgrader does; a dead or stuck kernel ends the run, not the grading."""
         self.notes, self.cell_seconds, self._running = [], 0.0, None
+        self.exports, self.failed = {}, {}
         self._printed.clear()
         self._cut.clear()
         try:
-            return super().preprocess(nb, resources, km=km or self.kernel)
+            nb, resources = super().preprocess(nb, resources, km=km or self.kernel)
         except DeadKernelError:
             code = self._exit_code()
-            why = "the kernel died" + (f" (exit code {code})" if code is not None else "")
+            self._stop(nb, "the kernel died" + (f" (exit code {code})" if code is not None else ""))
         except CellTimeoutError as error:
-            why = f"the kernel stopped answering ({str(error).splitlines()[0]})"
+            self._stop(nb, f"the kernel stopped answering ({str(error).splitlines()[0]})")
         finally:
             if self.kc is not None:
                 self.kc.stop_channels()
-        self._stop(nb, why)
+        if self.judge is not None:
+            self._take_exports()
+            self.failed = self.judge.apply(nb, self.exports)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -94,6 +101,16 @@ class GradingExecute(Execute):
             return super().preprocess_cell(cell, resources, index)
         finally:
             self.cell_seconds += time.monotonic() - start
+            self._take_exports()
+
+    def _take_exports(self):
+        """Move what ``check`` exported out of the sandbox, as the running cell's (secure mode)."""
+        if self.exports_folder is not None:
+            from coursekit.grading.verdicts import collect
+
+            taken = collect(self.exports_folder)
+            if taken:
+                self.exports.setdefault(self._running if self._running is not None else 0, []).extend(taken)
 
     def on_cell_executed(self, **kwargs):
         """Note a cell that ran out of time (nbgrader has already given it its error output)."""
@@ -104,7 +121,13 @@ class GradingExecute(Execute):
             self.notes.append(f"cell {label} ran longer than the {self.timeout} s limit and was interrupted")
 
     def output(self, outs, msg, display_id, cell_index):
-        """Store an output, but no more than ``max_output_bytes`` of printed text per cell."""
+        """Store an output, but no more than ``max_output_bytes`` of printed text per cell.
+
+        Displayed data (``display_data``, ``update_display_data``) counts too; it is dropped
+        whole past the limit.
+        """
+        if msg["msg_type"] in ("display_data", "update_display_data") and self.max_output_bytes >= 0:
+            return self._display(outs, msg, display_id, cell_index)
         if msg["msg_type"] != "stream" or self.max_output_bytes < 0:
             return super().output(outs, msg, display_id, cell_index)
         content = msg["content"]
@@ -123,6 +146,19 @@ class GradingExecute(Execute):
         text = content["text"][:max(self.max_output_bytes - used, 0)]
         text += f"\n... output cut by coursekit after {self.max_output_bytes / 1e6:g} MB ...\n"
         return super().output(outs, {**msg, "content": {**content, "text": text}}, display_id, cell_index)
+
+    def _display(self, outs, msg, display_id, cell_index):
+        data = msg["content"].get("data", {})
+        self._printed[cell_index] += sum(len(str(value)) for value in data.values())
+        if self._printed[cell_index] <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        key = (cell_index, "display")
+        if not any(cut == cell_index for cut, _ in self._cut):
+            label = cell_label(self.nb.cells[cell_index], cell_index)
+            self.notes.append(f"cell {label} displayed more than {self.max_output_bytes / 1e6:g} MB; "
+                              "the rest of its output was dropped")
+        self._cut.add(key)
+        return None
 
     def _exit_code(self):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)

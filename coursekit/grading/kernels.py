@@ -10,6 +10,10 @@ are forked from a template process that imported ipykernel, numpy and torch
 once (see ``zygote``), so even that CPU is spent once per worker rather than
 once per submission. Every submission still gets a fresh kernel of its own,
 killed when its notebook is done.
+
+In secure mode nothing is forked: each kernel starts in a sandbox of its own
+(``sandbox``: its own uid, job folder, namespaces and limits), still one ahead
+of need, and is destroyed with its sandbox when its notebook is done.
 """
 
 import json
@@ -131,10 +135,13 @@ class WarmKernels:
         Seconds a kernel may take to start and import the modules.
     fork : bool
         Fork kernels from a template process when the kernel allows it.
+    limits : sandbox.Limits or None
+        Run every kernel in a sandbox of its own with these limits (secure mode; never forked);
+        None runs them as the grader's user.
     """
 
     def __init__(self, kernel_name, folder, env, extra_arguments=(), modules=PREWARMED_MODULES,
-                 startup_timeout=180.0, fork=True):
+                 startup_timeout=180.0, fork=True, limits=None):
         self.kernel_name = kernel_name
         self.folder = str(folder)
         self.env = env
@@ -143,6 +150,13 @@ class WarmKernels:
             self.extra_arguments.append("--HistoryManager.hist_file=:memory:")
         self.code = prelude(modules)
         self.startup_timeout = startup_timeout
+        self.limits = limits
+        self.sandbox_specs = None
+        if limits is not None:
+            from coursekit.grading import sandbox
+
+            self.sandbox_specs = KernelSpecManager(kernel_dirs=[str(sandbox.kernelspec(folder))])
+            fork = False
         self.template = KernelTemplate(folder, env) if fork and forkable(kernel_name) else None
         self._next = None
         self._launched = 0
@@ -173,8 +187,9 @@ class WarmKernels:
             self._next = None
             try:
                 self._await(km, kc, msg_id)
-                self._await(km, kc, kc.execute(f"__import__('os').chdir({str(cwd)!r})", silent=True,
-                                               store_history=False))
+                if self.limits is None:  # a sandboxed kernel already works in its own job folder
+                    self._await(km, kc, kc.execute(f"__import__('os').chdir({str(cwd)!r})", silent=True,
+                                                   store_history=False))
             except KernelStartError:
                 kill(km)
                 if attempt:
@@ -196,6 +211,7 @@ class WarmKernels:
         except RuntimeError:
             pass
         forget_log(km)
+        close_sandbox(km)
 
     def close(self):
         """Kill the kernel warming up, if any, and the template (safe from any thread)."""
@@ -208,17 +224,31 @@ class WarmKernels:
             self.template.close()
 
     def _launch(self):
-        if self.template is not None:
+        env, cwd, box = {**self.env}, self.folder, None
+        if self.limits is not None:
+            from coursekit.grading.sandbox import SANDBOXED, Sandbox
+
+            box = Sandbox(self.folder, self.limits)
+            km = AsyncKernelManager(kernel_name=SANDBOXED, kernel_spec_manager=self.sandbox_specs,
+                                    transport="ipc", connection_file=box.connection_file)
+            env, cwd = box.environment(env), str(box.work)
+        elif self.template is not None:
             self.template.wait(self.startup_timeout)
             km = AsyncKernelManager(kernel_name=FORKED, kernel_spec_manager=self.template.specs)
         else:
             km = AsyncKernelManager(kernel_name=self.kernel_name)
+        km.coursekit_sandbox = box
         log = Path(self.folder) / f"kernel-{os.getpid()}-{self._launched}.log"
         self._launched += 1
-        with open(log, "wb") as stream:  # the launcher's own messages, quoted if it fails to start
-            run_sync(km.start_kernel)(env={**self.env, "COURSEKIT_KERNEL_LOG": str(log)}, cwd=self.folder,
-                                      extra_arguments=self.extra_arguments,
-                                      stdout=subprocess.DEVNULL, stderr=stream)
+        try:
+            with open(log, "wb") as stream:  # the launcher's own messages, quoted if it fails to start
+                run_sync(km.start_kernel)(env={**env, "COURSEKIT_KERNEL_LOG": str(log)}, cwd=cwd,
+                                          extra_arguments=self.extra_arguments,
+                                          stdout=subprocess.DEVNULL, stderr=stream)
+        except BaseException:
+            if box is not None:
+                box.close()
+            raise
         km.coursekit_log = log
         kc = km.blocking_client()
         kc.start_channels()
@@ -264,6 +294,15 @@ def kill(km):
         process.wait(10)
     km.cleanup_connection_file()
     forget_log(km)
+    close_sandbox(km)
+
+
+def close_sandbox(km):
+    """Kill whatever is left of a sandboxed kernel's job and remove its folder and cgroups."""
+    box = getattr(km, "coursekit_sandbox", None)
+    if box is not None:
+        km.coursekit_sandbox = None
+        box.close()
 
 
 def worker_name():

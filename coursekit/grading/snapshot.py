@@ -47,6 +47,8 @@ class AssignmentSnapshot:
         another version are out of date.
     modules : tuple of str
         Modules the prewarmed kernels import (see ``kernels.PREWARMED_MODULES``).
+    secure : bool
+        Grade in secure mode: sandboxed kernels, trusted verdicts (see ``sandbox``, ``verdicts``).
     """
 
     assignment: str
@@ -57,6 +59,7 @@ class AssignmentSnapshot:
     config: object
     version: str
     modules: tuple = field(default=())
+    secure: bool = False
 
     @property
     def grade_ids(self):

@@ -69,8 +69,16 @@ class Worker:
         self.sanitize_stage, self.execute_stage, _ = stages(Autograde(config=snapshot.config))
         self.grade_ids = snapshot.grade_ids
         execute = GradingExecute(config=snapshot.config)
+        self.secure = getattr(snapshot, "secure", False)
+        self.judge = None
+        if self.secure:
+            from coursekit.grading.sandbox import Limits
+            from coursekit.grading.verdicts import TrustedJudge
+
+            self.judge = TrustedJudge()
         self.kernels = WarmKernels(snapshot.kernel_name, self.folder, kernel_environment(),
-                                   extra_arguments=execute.extra_arguments, modules=snapshot.modules)
+                                   extra_arguments=execute.extra_arguments, modules=snapshot.modules,
+                                   limits=Limits() if self.secure else None)
         self.kernels.prepare()
 
     def exporter(self, preprocessors):
@@ -101,8 +109,9 @@ class Worker:
         filename = f"{job.notebook}.ipynb"
         nb, result.notes = read_notebook(job.text, filename)
         folder = Path(tempfile.mkdtemp(prefix=f"{job.student}-", dir=self.folder))
+        files = {**job.files, **self.snapshot.source_files}
         try:
-            write_files({**job.files, **self.snapshot.source_files}, folder)
+            write_files(files, folder)
             resources = {
                 "unique_key": job.notebook,
                 "output_files_dir": f"{job.notebook}_files",
@@ -114,23 +123,38 @@ class Worker:
             text, _ = self.exporter(self.sanitize_stage).from_notebook_node(nb, copy.deepcopy(resources))
             result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.notes) if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
-            result.notebook, result.cell_seconds, notes = self.execute(nb, resources, folder)
+            result.notebook, result.cell_seconds, notes = self.execute(nb, resources, folder, files)
             result.notes += notes
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def execute(self, nb, resources, folder):
-        """Run the execution stage on a warm kernel; return the notebook's JSON, cell time and notes."""
+    def execute(self, nb, resources, folder, files):
+        """Run the execution stage on a warm kernel; return the notebook's JSON, cell time and notes.
+
+        In secure mode the kernel is sandboxed: the notebook's files go into its job folder, and
+        the grade cells are decided by the trusted judge from what ``check`` exported.
+        """
         stage, execute = [], None
         for preprocessor in self.execute_stage:
             if isinstance(preprocessor, type) and issubclass(preprocessor, Execute):
-                execute = GradingExecute(config=self.snapshot.config, log=self.log)
+                execute = GradingExecute(config=self.snapshot.config, log=self.log, judge=self.judge)
                 preprocessor = execute
             stage.append(preprocessor)
         kernel = None
         if execute is not None and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
             kernel = self.kernels.take(folder)
             execute.kernel = kernel
+            box = getattr(kernel, "coursekit_sandbox", None)
+            if box is not None:
+                write_files(files, box.work)
+                box.prepare_work()
+                execute.exports_folder = str(box.exports)
+                resources["metadata"]["path"] = str(box.work)
+        elif execute is not None and self.secure:
+            asked = nb.metadata.get("kernelspec", {}).get("name")
+            raise UngradableSubmissionError(f"the notebook asks for kernel {asked!r}, not "
+                                            f"{self.snapshot.kernel_name!r}: secure grading runs only "
+                                            "sandboxed kernels")
         previous = os.environ.get("NBGRADER_EXECUTION")
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # for a kernel nbclient starts itself
         try:

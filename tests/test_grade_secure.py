@@ -1,0 +1,215 @@
+"""Secure grading against attacks: each is graded as the honest result, and nothing else is touched.
+
+The scenarios are the builders in ``tests/submissions/adversarial/``: each turns the first
+assignment's correct fixture into a submission whose last exercise is wrong (it returns the visible
+test's answer) and attacks the grader to get its points or to do harm. They are graded in one secure
+run with two honest students, after a probe has shown that the sandbox's process and memory limits
+are in force (the run holds a fork bomb and a memory bomb). Some of them are also graded by stock
+``nbgrader autograde``, which they beat.
+"""
+
+import copy
+import hashlib
+import importlib.util
+import sqlite3
+import sys
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENTS, ROOT, add_assignment
+from nbgrader.api import Gradebook
+from test_grade_broken import expected_scores, grade_cells
+from typer.testing import CliRunner
+
+from coursekit import course, grading, scenarios
+from coursekit.cli import app
+from coursekit.grading import sandbox, sandbox_probe
+
+ASSIGNMENT = ASSIGNMENTS[0]
+ADVERSARIAL = ROOT / "tests" / "submissions" / "adversarial"
+HONEST = ("all-correct", "blank")
+#: Attacks stock nbgrader is run on: none of them can harm the machine outside its course copy.
+STOCK = ("read-source-notebook", "read-gradebook-hidden-tests", "write-gradebook", "monkeypatch-check",
+         "import-reference", "input-transformer", "ast-transformer", "monkeypatch-numpy", "eq-always-true")
+#: Of those, the ones that get full marks for a wrong exercise from stock nbgrader.
+BEAT_STOCK = {"read-source-notebook", "monkeypatch-check", "import-reference", "input-transformer",
+              "ast-transformer", "monkeypatch-numpy"}
+
+
+def builders():
+    """Every adversarial scenario's builder module, by name."""
+    sys.path.insert(0, str(ADVERSARIAL))  # for their shared _attack module
+    found = {}
+    for path in sorted(ADVERSARIAL.glob("[!_]*.py")):
+        spec = importlib.util.spec_from_file_location(f"adversarial_{path.stem.replace('-', '_')}", path)
+        found[path.stem] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(found[path.stem])
+    return found
+
+
+def exercise_of(root):
+    release = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    return [c.metadata.nbgrader["grade_id"] for c in release.cells
+            if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"][-1]
+
+
+def make_class(root, names):
+    """A course with the attacks ``names`` and the honest students submitted."""
+    add_assignment(root, ASSIGNMENT)
+    correct = nbformat.read(ROOT / "tests" / "submissions" / ASSIGNMENT / "all-correct.ipynb", as_version=4)
+    exercise = exercise_of(root)
+    found = builders()
+    for name in names:
+        folder = root / "submitted" / name / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for filename, data in found[name].submission(copy.deepcopy(correct), f"{ASSIGNMENT}.ipynb",
+                                                     exercise).items():
+            (folder / filename).write_bytes(data)
+    for name in HONEST:
+        course.submit(root, name, ASSIGNMENT, ROOT / "tests" / "submissions" / ASSIGNMENT / f"{name}.ipynb")
+    return exercise
+
+
+def fingerprint(root):
+    """Hash of every file of the course but what grading writes (autograded/, the gradebook)."""
+    digest = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] != "autograded" and relative.name != "gradebook.db":
+            digest[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def job_processes():
+    """Processes running as any sandbox job uid."""
+    return set().union(*(sandbox.processes_of(sandbox.BASE_UID + slot) for slot in range(sandbox.SLOTS)))
+
+
+@pytest.fixture(scope="module")
+def limits_in_force():
+    """The probe's findings; fails (never skips quietly) when the limits do not hold."""
+    sandbox_probe.check_available()
+    probe = sandbox_probe.probe_limits()
+    held = probe["processes"] <= probe["limits"].processes and not probe["allocated"]
+    if not held:
+        pytest.fail(f"the sandbox's limits are not in force here ({probe}): refusing to run the fork and "
+                    "memory bombs")
+    return probe
+
+
+@pytest.fixture(scope="module")
+def attacked_class(tmp_path_factory, limits_in_force):
+    """Every attack and the honest students, graded in one secure run."""
+    root = tmp_path_factory.mktemp("adversarial") / "course"
+    exercise = make_class(root, sorted(builders()))
+    before = fingerprint(root)
+    run = grading.grade(root, ASSIGNMENT, workers=2, timeout=10)
+    return root, exercise, run, before
+
+
+@pytest.fixture(scope="module")
+def stock_class(tmp_path_factory):
+    """The attacks of ``STOCK`` graded by stock ``nbgrader autograde``."""
+    root = tmp_path_factory.mktemp("stock-adversarial") / "course"
+    exercise = make_class(root, STOCK)
+    course.autograde(root, ASSIGNMENT)
+    return root, exercise
+
+
+def test_the_probe_found_the_limits_in_force(limits_in_force):
+    assert limits_in_force["processes"] <= limits_in_force["limits"].processes
+    assert not limits_in_force["allocated"]
+
+
+@pytest.mark.parametrize("attack", sorted(builders()))
+def test_attack_is_graded_as_the_honest_result(attacked_class, attack):
+    root, exercise, run, _ = attacked_class
+    expected = builders()[attack].EXPECTED
+    outcome = next(o for o in run.outcomes if o.student == attack)
+    assert outcome.status == expected["status"], outcome
+    assert not outcome.retry, outcome
+    if "note" in expected:
+        assert any(expected["note"] in note for note in outcome.notes), outcome.notes
+    if "message" in expected:
+        assert any(expected["message"] in message for message in outcome.messages.values()), outcome.messages
+    max_scores = course.max_scores(root, ASSIGNMENT)
+    wanted = expected_scores(expected["lost"], max_scores, grade_cells(root), exercise)
+    assert course.scores(root, ASSIGNMENT)[attack] == wanted
+    assert outcome.grades == wanted
+
+
+def test_honest_students_of_the_same_run_get_their_scores(attacked_class):
+    root, _, run, _ = attacked_class
+    found = scenarios.scenarios(ASSIGNMENT, ROOT)
+    max_scores = course.max_scores(root, ASSIGNMENT)
+    for name in HONEST:
+        assert course.scores(root, ASSIGNMENT)[name] == found[name].expected(max_scores)
+    assert sorted(o.student for o in run.outcomes) == sorted([*builders(), *HONEST])
+
+
+def test_course_and_other_students_are_untouched(attacked_class):
+    root, _, _, before = attacked_class
+    assert fingerprint(root) == before
+    assert not [path for path in root.rglob("PWNED*")]
+
+
+def test_gradebook_is_untouched(attacked_class):
+    root, _, _, _ = attacked_class
+    with sqlite3.connect(root / "gradebook.db") as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        manual = db.execute("SELECT COUNT(*) FROM grade WHERE manual_score IS NOT NULL").fetchone()[0]
+    assert "pwned" not in tables
+    assert manual == 0
+
+
+def test_no_network_in_the_sandbox(attacked_class):
+    root, exercise, _, _ = attacked_class
+    text = solution_output(root, "network-socket", exercise)
+    assert "network:" in text and "CONNECTED" not in text, text
+
+
+def test_nothing_of_the_jobs_survives(attacked_class):
+    assert not job_processes()
+
+
+def solution_output(root, student, exercise):
+    """What the exercise's solution cell printed in ``student``'s autograded notebook."""
+    path = root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    cell = next(c for c in nbformat.read(path, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
+    return "".join(output.get("text", "") for output in cell.outputs)
+
+
+def auto_scores(root):
+    """The autograded score of every grade cell, by student (manual scores left out)."""
+    with Gradebook(course.db_url(root)) as gb:
+        return {student.id: {grade.name: grade.auto_score for grade in
+                             gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student.id).grades}
+                for student in gb.students}
+
+
+def test_stock_nbgrader_falls_for_the_attacks_secure_mode_holds(stock_class, attacked_class):
+    stock_root, exercise = stock_class
+    root, _, _, _ = attacked_class
+    cells = [cell for cell in grade_cells(root) if cell.startswith(f"test_{exercise}")]
+    stock, secure = auto_scores(stock_root), course.scores(root, ASSIGNMENT)
+    max_scores = course.max_scores(root, ASSIGNMENT)
+    beaten = sorted(name for name in STOCK if all(stock[name][c] == max_scores[c] for c in cells))
+    assert BEAT_STOCK <= set(beaten), beaten
+    assert "hidden tests: ['" in solution_output(stock_root, "read-gradebook-hidden-tests", exercise)
+    assert "hidden tests" not in solution_output(root, "read-gradebook-hidden-tests", exercise)
+    with sqlite3.connect(stock_root / "gradebook.db") as db:
+        written = [row for row in db.execute("SELECT name FROM sqlite_master WHERE name = 'pwned'")]
+    assert written, "stock nbgrader was expected to let the submission write the gradebook"
+    assert course.scores(stock_root, ASSIGNMENT)["blank"]["test_initializer_"] == 1000  # its manual scores
+    for name in STOCK:
+        assert all(secure[name][c] == 0 for c in cells), name
+
+
+def test_grade_refuses_without_a_sandbox_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox_probe, "_available", "/usr/bin/bwrap is missing (as if)")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["grade", ASSIGNMENT])
+    assert result.exit_code == 2
+    assert "cannot grade securely here: /usr/bin/bwrap is missing (as if)" in result.output
+    assert "--insecure" in result.output
