@@ -11,9 +11,12 @@ once (see ``zygote``), so even that CPU is spent once per worker rather than
 once per submission. Every submission still gets a fresh kernel of its own,
 killed when its notebook is done.
 
-In secure mode nothing is forked: each kernel starts in a sandbox of its own
-(``sandbox``: its own uid, job folder, namespaces and limits), still one ahead
-of need, and is destroyed with its sandbox when its notebook is done.
+In secure mode each kernel runs in a sandbox of its own (``sandbox``: its own
+uid, job folder, namespaces and limits), still one ahead of need, and is
+destroyed with its sandbox when its notebook is done. It is forked too: the
+template then runs with the sandbox's environment only, and the forked child
+enters the job's sandbox before it becomes the kernel (``sandbox_launch.enter``).
+Without a template, bwrap starts a fresh interpreter in the sandbox.
 """
 
 import json
@@ -28,10 +31,13 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-#: Modules every kernel has imported before it is handed to a submission.
-PREWARMED_MODULES = ("numpy", "torch", "matplotlib.pyplot")
-#: Of those, the ones the template imports before forking (they know nothing of IPython).
-FORKED_MODULES = ("numpy", "torch", "matplotlib")
+#: Modules every kernel has imported before it is handed to a submission (the snapshot adds
+#: those the assignment's source notebook imports). ``torch._dynamo`` is what torch imports on
+#: the first optimizer a notebook creates: seconds of CPU.
+PREWARMED_MODULES = ("numpy", "torch", "torch._dynamo", "matplotlib.pyplot")
+#: Modules that must be imported in a running kernel, never by the template: they look for IPython.
+KERNEL_ONLY = ("IPython", "ipykernel", "ipywidgets", "matplotlib.pyplot", "matplotlib_inline", "tqdm",
+               "coursekit")
 ZYGOTE = str(Path(__file__).with_name("zygote.py"))
 FORKED = "coursekit-forked"
 
@@ -43,6 +49,45 @@ class KernelStartError(RuntimeError):
 def prelude(modules=PREWARMED_MODULES):
     """The silent code that imports ``modules`` without binding any name."""
     return "; ".join(f"__import__({name!r})" for name in modules) or "pass"
+
+
+def notebook_modules(path, base=PREWARMED_MODULES):
+    """``base`` and the modules the notebook at ``path`` imports (that this interpreter has).
+
+    These are what the instructor's notebook needs anyway; importing them once per template
+    (or ahead of need, in secure mode) takes that time out of every submission's grading.
+    """
+    import ast
+    import importlib.util
+
+    import nbformat
+
+    found = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        try:
+            tree = ast.parse(cell.source) if cell.cell_type == "code" else None
+        except SyntaxError:  # IPython syntax (magics): not worth transforming for this
+            continue
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Import):
+                found += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append(node.module)
+    extra = []
+    for name in dict.fromkeys(found):
+        try:
+            present = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            present = False
+        if present and name not in base:
+            extra.append(name)
+    return (*base, *extra)
+
+
+def forked_modules(modules):
+    """Of ``modules``, those the template imports before forking (they know nothing of IPython)."""
+    return tuple(name for name in modules
+                 if not any(name == own or name.startswith(own + ".") for own in KERNEL_ONLY))
 
 
 def kernel_environment(base=None):
@@ -81,7 +126,7 @@ class KernelTemplate:
         Modules to import once, before any fork.
     """
 
-    def __init__(self, folder, env, modules=FORKED_MODULES):
+    def __init__(self, folder, env, modules=forked_modules(PREWARMED_MODULES)):
         self.address = str(Path(folder) / "template.sock")
         self.log = Path(folder) / "template.log"
         with open(self.log, "wb") as log:
@@ -152,12 +197,14 @@ class WarmKernels:
         self.startup_timeout = startup_timeout
         self.limits = limits
         self.sandbox_specs = None
+        template_env = env
         if limits is not None:
             from coursekit.grading import sandbox
 
             self.sandbox_specs = KernelSpecManager(kernel_dirs=[str(sandbox.kernelspec(folder))])
-            fork = False
-        self.template = KernelTemplate(folder, env) if fork and forkable(kernel_name) else None
+            template_env = sandbox.template_environment(env)
+        self.template = (KernelTemplate(folder, template_env, forked_modules(modules))
+                         if fork and forkable(kernel_name) else None)
         self._next = None
         self._launched = 0
 
@@ -229,7 +276,19 @@ class WarmKernels:
             from coursekit.grading.sandbox import SANDBOXED, Sandbox
 
             box = Sandbox(self.folder, self.limits)
-            km = AsyncKernelManager(kernel_name=SANDBOXED, kernel_spec_manager=self.sandbox_specs,
+            if self.template is not None:  # a fork of the template enters the sandbox
+                try:
+                    self.template.wait(self.startup_timeout)
+                    box.hold()
+                except BaseException as error:
+                    box.close()
+                    if isinstance(error, Exception):  # take() then falls back to unforked kernels
+                        raise KernelStartError(f"no sandbox for a forked kernel: {error}") from error
+                    raise
+                name, specs = FORKED, self.template.specs
+            else:
+                name, specs = SANDBOXED, self.sandbox_specs
+            km = AsyncKernelManager(kernel_name=name, kernel_spec_manager=specs,
                                     transport="ipc", connection_file=box.connection_file)
             env, cwd = box.environment(env), str(box.work)
         elif self.template is not None:

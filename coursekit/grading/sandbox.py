@@ -21,6 +21,10 @@ Secure mode runs every submission's kernel in a sandbox of its own:
   files). Wall time is the engine's cell timeout; printed output is cut by
   ``execute.GradingExecute``.
 
+A kernel forked from a worker's template enters the sandbox instead of being
+started by it: ``Sandbox.hold`` has bwrap build the sandbox around a process
+that only holds it, and ``sandbox_launch.enter`` moves the fork in.
+
 After a job, ``Sandbox.close`` kills every process in the job's cgroups and
 every process of its uid, removes the cgroups and the job folder, and frees
 the slot: nothing survives from one submission to the next.
@@ -50,6 +54,11 @@ PACKAGE_ROOT = "/opt/coursekit"
 #: Environment variables a kernel inherits from the grader; the rest is dropped.
 PASS_ENV = ("LANG", "LC_ALL", "OMP_NUM_THREADS", "NBGRADER_EXECUTION", "PYTHONWARNINGS", "MPLBACKEND",
             "JPY_SESSION_NAME")
+
+
+#: The sandbox's own environment variables (the launcher adds PATH and COURSEKIT_EXPORT).
+STATIC_ENV = {"HOME": "/tmp", "USER": "student", "LOGNAME": "student", "PYTHONPATH": PACKAGE_ROOT,
+              "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython"}
 
 
 class SandboxError(RuntimeError):
@@ -91,10 +100,13 @@ def _ancestors(path):
     return ["/" + "/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def bwrap_command(job, uid, limits, python=None):
+def bwrap_command(job, uid, limits, python=None, info_fd=None):
     """The command line that runs a kernel for the job folder ``job`` in the sandbox.
 
     The connection file and the kernel's arguments follow it (the launcher adds them).
+    With ``info_fd``, the command instead only holds the sandbox for a forked kernel to enter:
+    bwrap writes its pid to that descriptor, and the holder prints ``ready`` once the sandbox
+    is complete.
     """
     python = python or os.path.join(sys.prefix, "bin", "python")
     interpreter = os.path.realpath(sys.base_prefix)
@@ -122,12 +134,24 @@ def bwrap_command(job, uid, limits, python=None):
                 made.add(folder)
         command += [kind, source, target]
         made.add(target)
+    if info_fd is not None:
+        command += ["--info-fd", str(info_fd)]
     command += ["--chdir", str(Path(job) / "work"), "--",
                 "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
-                "--inh-caps=-all", "--bounding-set=-all", "--",
-                # an intermediate parent: ipykernel exits when its parent is pid 1
-                "/bin/sh", "-c", '"$0" -m ipykernel_launcher -f "$@"; exit $?', python]
-    return command
+                "--inh-caps=-all", "--bounding-set=-all", "--"]
+    if info_fd is not None:
+        return [*command, "/bin/sh", "-c", "echo ready; exec sleep infinity"]
+    # an intermediate parent: ipykernel exits when its parent is pid 1
+    return [*command, "/bin/sh", "-c", '"$0" -m ipykernel_launcher -f "$@"; exit $?', python]
+
+
+def template_environment(env):
+    """The environment of a template that forks sandboxed kernels: what a sandbox would get.
+
+    Nothing else of the grader's environment may reach memory that the kernels inherit.
+    """
+    return {**{key: env[key] for key in PASS_ENV if key in env}, **STATIC_ENV,
+            "PATH": f"{os.path.join(os.path.realpath(sys.prefix), 'bin')}:/usr/bin:/bin"}
 
 
 def kernelspec(folder):
@@ -198,6 +222,7 @@ class Sandbox:
             os.chown(self.job / name, self.uid, self.uid)
         self.connection_file = str(self.job / "ipc" / "kernel.json")
         self.cgroups = self._make_cgroups()
+        self.holder, self._holder = None, None
 
     @property
     def work(self):
@@ -251,15 +276,45 @@ class Sandbox:
         venv_bin = os.path.join(os.path.realpath(sys.prefix), "bin")
         return {"cgroups": [str(folder) for folder in self.cgroups], "rlimits": rlimits,
                 "uid": self.uid, "gid": self.uid, "pass_env": list(PASS_ENV), "chown": [self.connection_file],
-                "command": bwrap_command(self.job, self.uid, self.limits, python),
-                "env": {"PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": "/tmp", "USER": "student",
-                        "LOGNAME": "student", "PYTHONPATH": PACKAGE_ROOT, "PYTHONDONTWRITEBYTECODE": "1",
-                        "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+                "command": bwrap_command(self.job, self.uid, self.limits, python), "holder": self.holder,
+                "env": {"PATH": f"{venv_bin}:/usr/bin:/bin", **STATIC_ENV,
                         "COURSEKIT_EXPORT": str(self.exports)}}
 
     def environment(self, base):
         """``base`` (the kernel's environment) with the launcher's settings added."""
         return {**base, "COURSEKIT_SANDBOX": json.dumps(self.settings())}
+
+    def hold(self, timeout=60.0):
+        """Start the sandbox around a process that only holds it, for a forked kernel to enter.
+
+        The holder runs as the job's uid in the job's cgroups, under the same limits as a
+        kernel would; ``settings()["holder"]`` is then its pid (the sandbox's pid 1, seen
+        from outside).
+
+        Raises
+        ------
+        SandboxError
+            When the sandbox does not come up within ``timeout`` seconds.
+        """
+        import select
+        import subprocess
+
+        info, info_w = os.pipe()
+        settings = {**self.settings(), "chown": []}
+        settings["command"] = bwrap_command(self.job, self.uid, self.limits, info_fd=info_w)
+        self._holder = subprocess.Popen(
+            [sys.executable, "-I", LAUNCHER], env={"COURSEKIT_SANDBOX": json.dumps(settings)},
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(info_w,))
+        os.close(info_w)
+        with os.fdopen(info) as stream:
+            text = stream.read()
+        ready, _, _ = select.select([self._holder.stdout], [], [], timeout)
+        line = self._holder.stdout.readline() if ready else b""
+        if line.strip() != b"ready" or not text:
+            self._holder.kill()
+            error = self._holder.communicate()[1].decode(errors="replace").strip()[-300:]
+            raise SandboxError(f"the sandbox did not start: {error or 'no output'}")
+        self.holder = json.loads(text)["child-pid"]
 
     def prepare_work(self):
         """Give the job's uid the files written into ``work`` by the grader."""
@@ -289,6 +344,11 @@ class Sandbox:
     def close(self):
         """Kill the job's processes, remove its cgroups and folder, and free its slot."""
         self.kill()
+        if self._holder is not None:
+            self._holder.kill()
+            self._holder.stdout.close()
+            self._holder.stderr.close()
+            self._holder.wait(10)
         for folder in self.cgroups:
             _remove_cgroup(folder)
         shutil.rmtree(self.job, ignore_errors=True)

@@ -20,6 +20,8 @@ from nbgrader.api import Base, Gradebook, MissingEntry
 from nbgrader.utils import find_all_files
 from sqlalchemy import create_engine
 
+from coursekit.grading.kernels import notebook_modules
+
 
 class AssignmentNotReleasedError(LookupError):
     """The gradebook does not know the assignment: it was never generated."""
@@ -156,7 +158,7 @@ def take(coursedir, assignment, config, modules=()):
     config : traitlets.config.Config
         The course's nbgrader configuration.
     modules : tuple of str
-        Modules for the prewarmed kernels to import.
+        Modules for the prewarmed kernels to import, besides those the source notebook imports.
 
     Returns
     -------
@@ -175,6 +177,9 @@ def take(coursedir, assignment, config, modules=()):
     files = {os.path.relpath(name, source): Path(name).read_bytes()
              for name in sorted(find_all_files(source, coursedir.ignore + ["*.ipynb"]))
              if name not in excluded}
+    notebook = Path(source, f"{data['notebook']}.ipynb")
+    if notebook.exists():
+        modules = notebook_modules(notebook, tuple(modules))
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
     for name, content in files.items():
         digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())

@@ -33,8 +33,13 @@ def serve(address, parent, modules):
     """Import ``modules`` and fork kernels on request until ``parent`` exits."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets
     for name in modules:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112 -- a module the kernel cannot import either: the notebook will say
+            continue
+    warm_up()
     importlib.import_module("ipykernel.kernelapp")
+    _launcher()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
     server.listen(8)
@@ -49,6 +54,33 @@ def serve(address, parent, modules):
                 _signal(pid, signal.SIGKILL)
 
 
+def warm_up():
+    """Pay once, before any fork, what a notebook's first optimizer step and first figure cost.
+
+    Neither draws a random number (the kernels' random states stay untouched) and
+    the tensors are far too small for torch to start its thread pool.
+    """
+    if "torch" in sys.modules:
+        import torch
+
+        weight = torch.ones(2, requires_grad=True)
+        optimizer = torch.optim.SGD([weight], lr=0.1)
+        (weight * weight).sum().backward()
+        optimizer.step()
+    if "matplotlib" in sys.modules:
+        import io
+
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        figure = Figure()
+        axes = figure.subplots()
+        axes.plot([0, 1], [1, 0], label="$x$")
+        axes.legend()
+        figure.colorbar(axes.imshow([[0, 1], [1, 0]]), ax=axes)
+        FigureCanvasAgg(figure).print_png(io.BytesIO())
+
+
 def _serve(server, parent, kernels):
     while os.getppid() == parent:
         ready, _, _ = select.select([server, *kernels.values()], [], [], 0.2)
@@ -56,7 +88,8 @@ def _serve(server, parent, kernels):
             if connection is server:
                 stand_in, _ = server.accept()
                 try:
-                    request = json.loads(stand_in.makefile("r").readline())
+                    with stand_in.makefile("r") as stream:  # closed now: the socket owns its fd alone
+                        request = json.loads(stream.readline())
                 except ValueError:  # a stand-in that died before asking
                     stand_in.close()
                     continue
@@ -99,36 +132,71 @@ def _signal(pid, number):
 
 
 def kernel(request, inherited):
-    """In the forked child: become a fresh kernel as the stand-in's command line asks."""
+    """In the forked child: become a fresh kernel as the stand-in's command line asks.
+
+    When the request carries sandbox settings (``COURSEKIT_SANDBOX``, secure mode), the child
+    first enters the job's sandbox (``sandbox_launch.enter``) and the kernel runs there as the
+    job's unprivileged uid, with the sandbox's environment only.
+    """
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for connection in inherited:
             connection.close()
         os.setsid()
-        os.chdir(request["cwd"])
         env = dict(request["env"])
         path = env.pop("COURSEKIT_KERNEL_LOG", os.devnull)
-        os.environ.clear()
-        os.environ.update(env, JPY_PARENT_PID=str(os.getppid()))
+        sandboxed = env.pop("COURSEKIT_SANDBOX", None)
         log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(log, 1)
         os.dup2(log, 2)
+        os.close(log)
+        os.close(null)
+        if sandboxed:
+            settings = json.loads(sandboxed)
+            _launcher().enter({**settings, "cwd": request["cwd"]})
+            env = {key: value for key, value in env.items() if key in settings["pass_env"]}
+            env.update(settings["env"])
+            sys.path[:0] = env.get("PYTHONPATH", "").split(os.pathsep)
+            sys.dont_write_bytecode = True
+        else:
+            os.chdir(request["cwd"])
+            env["JPY_PARENT_PID"] = str(os.getppid())
+        os.environ.clear()
+        os.environ.update(env)
         for name in ("numpy", "torch"):  # the template's seeds must not be every kernel's
             if name in sys.modules:
                 sys.modules[name].random.seed()
         from ipykernel.kernelapp import IPKernelApp
 
         # ipykernel read JPY_PARENT_PID when the template imported it: name the parent explicitly,
-        # so that the kernel exits when the template is gone
-        IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+        # so that the kernel exits when the template is gone (a sandboxed kernel cannot see its
+        # parent; the sandbox ends it)
+        argv = list(request["argv"])
+        if not sandboxed:
+            argv.append(f"--IPKernelApp.parent_handle={os.getppid()}")
+        IPKernelApp.launch_instance(argv=argv)
     except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
         import traceback
 
         traceback.print_exc()
         os._exit(1)
     os._exit(0)
+
+
+def _launcher():
+    """The module ``sandbox_launch`` (beside this file), loaded by path as this file runs by path."""
+    if "coursekit_sandbox_launch" not in sys.modules:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            "coursekit_sandbox_launch", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "sandbox_launch.py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["coursekit_sandbox_launch"] = module
+    return sys.modules["coursekit_sandbox_launch"]
 
 
 def stand_in(address, argv):
