@@ -11,6 +11,7 @@ import copy
 import csv
 import importlib.util
 import json
+import sys
 
 import nbformat
 import pytest
@@ -28,14 +29,21 @@ HONEST = ("all-correct", "blank")
 TIMESTAMP = "2026-11-20 12:00:00.000000 UTC"
 
 
-def builders():
-    """Every broken scenario's builder module, by name."""
+def load_builders(folder):
+    """Every scenario builder module in ``folder`` (files starting with ``_`` are their helpers), by name."""
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))  # for the builders' shared helper modules
     found = {}
-    for path in sorted(BROKEN.glob("*.py")):
-        spec = importlib.util.spec_from_file_location(f"broken_{path.stem.replace('-', '_')}", path)
+    for path in sorted(folder.glob("[!_]*.py")):
+        spec = importlib.util.spec_from_file_location(f"{folder.name}_{path.stem.replace('-', '_')}", path)
         found[path.stem] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(found[path.stem])
     return found
+
+
+def builders():
+    """Every broken scenario's builder module, by name."""
+    return load_builders(BROKEN)
 
 
 def grade_cells(root):
@@ -75,6 +83,22 @@ def broken_class(tmp_path_factory):
     return root, exercise, run
 
 
+def assert_outcome_as_expected(root, exercise, student, outcome, expected):
+    """``student``'s outcome and gradebook scores are what its scenario's ``EXPECTED`` says."""
+    assert outcome.status == expected["status"], outcome
+    assert not outcome.retry, outcome
+    if "reason" in expected:
+        assert expected["reason"] in outcome.reason
+    if "note" in expected:
+        assert any(expected["note"] in note for note in outcome.notes), outcome.notes
+    if "message" in expected:
+        assert any(expected["message"] in message for message in outcome.messages.values()), outcome.messages
+    max_scores = course.max_scores(root, ASSIGNMENT)
+    wanted = expected_scores(expected["lost"], max_scores, grade_cells(root), exercise)
+    assert course.scores(root, ASSIGNMENT)[student] == wanted
+    assert outcome.grades == wanted
+
+
 @pytest.fixture
 def outcomes(broken_class):
     root, _, _ = broken_class
@@ -86,18 +110,7 @@ def test_broken_submission_gets_its_outcome(broken_class, outcomes, broken):
     root, exercise, run = broken_class
     expected = builders()[broken].EXPECTED
     outcome = outcomes[broken]
-    assert outcome.status == expected["status"], outcome
-    assert not outcome.retry
-    if "reason" in expected:
-        assert expected["reason"] in outcome.reason
-    if "note" in expected:
-        assert any(expected["note"] in note for note in outcome.notes), outcome.notes
-    if "message" in expected:
-        assert any(expected["message"] in message for message in outcome.messages.values()), outcome.messages
-    max_scores = course.max_scores(root, ASSIGNMENT)
-    wanted = expected_scores(expected["lost"], max_scores, grade_cells(root), exercise)
-    assert course.scores(root, ASSIGNMENT)[broken] == wanted
-    assert outcome.grades == wanted
+    assert_outcome_as_expected(root, exercise, broken, outcome, expected)
     autograded = root / "autograded" / broken / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert autograded.exists() == (outcome.status == "scored")
 

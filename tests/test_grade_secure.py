@@ -10,15 +10,13 @@ are in force (the run holds a fork bomb and a memory bomb). Some of them are als
 
 import copy
 import hashlib
-import importlib.util
 import sqlite3
-import sys
 
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT, add_assignment
 from nbgrader.api import Gradebook
-from test_grade_broken import expected_scores, grade_cells
+from test_grade_broken import assert_outcome_as_expected, grade_cells, load_builders
 from typer.testing import CliRunner
 
 from coursekit import course, grading, scenarios
@@ -38,13 +36,7 @@ BEAT_STOCK = {"read-source-notebook", "monkeypatch-check", "import-reference", "
 
 def builders():
     """Every adversarial scenario's builder module, by name."""
-    sys.path.insert(0, str(ADVERSARIAL))  # for their shared _attack module
-    found = {}
-    for path in sorted(ADVERSARIAL.glob("[!_]*.py")):
-        spec = importlib.util.spec_from_file_location(f"adversarial_{path.stem.replace('-', '_')}", path)
-        found[path.stem] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(found[path.stem])
-    return found
+    return load_builders(ADVERSARIAL)
 
 
 def exercise_of(root):
@@ -126,16 +118,7 @@ def test_attack_is_graded_as_the_honest_result(attacked_class, attack):
     root, exercise, run, _ = attacked_class
     expected = builders()[attack].EXPECTED
     outcome = next(o for o in run.outcomes if o.student == attack)
-    assert outcome.status == expected["status"], outcome
-    assert not outcome.retry, outcome
-    if "note" in expected:
-        assert any(expected["note"] in note for note in outcome.notes), outcome.notes
-    if "message" in expected:
-        assert any(expected["message"] in message for message in outcome.messages.values()), outcome.messages
-    max_scores = course.max_scores(root, ASSIGNMENT)
-    wanted = expected_scores(expected["lost"], max_scores, grade_cells(root), exercise)
-    assert course.scores(root, ASSIGNMENT)[attack] == wanted
-    assert outcome.grades == wanted
+    assert_outcome_as_expected(root, exercise, attack, outcome, expected)
 
 
 def test_honest_students_of_the_same_run_get_their_scores(attacked_class):

@@ -1,7 +1,7 @@
 """formgrader as the instructor meets it after grading: the class, its scores, the gradebook's.
 
-The class graded by ``coursekit grade`` for the engine tests, as the demo
-grades (the source notebook, the release and every fixture submission), is
+The first assignment's class graded by ``coursekit grade`` for the engine tests, as the
+demo grades (the source notebook, the release and every fixture submission), is
 copied into a temporary course. JupyterLab runs there with nbgrader's
 extensions; the test opens formgrader from JupyterLab's Nbgrader menu (the
 labextension) and formgrader's own pages (the server extension), and compares
@@ -11,6 +11,7 @@ every table with the gradebook.
 import re
 import shutil
 
+from conftest import ASSIGNMENTS
 from nbgrader.api import Gradebook
 
 from coursekit import course
@@ -55,7 +56,8 @@ def gradebook_view(root, assignment):
 
 
 def test_formgrader_lists_the_graded_class_with_the_gradebooks_scores(
-        engine_grader, lab_server, page, artifacts, assignment, tmp_path):
+        engine_grader, lab_server, page, artifacts, tmp_path):
+    assignment = ASSIGNMENTS[0]  # what formgrader shows does not depend on the assignment: one class
     graded, _ = engine_grader(assignment)
     root = shutil.copytree(graded, tmp_path / "course")
     expected = gradebook_view(root, assignment)

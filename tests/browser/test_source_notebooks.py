@@ -6,12 +6,15 @@ figures and widgets to expect comes from a headless nbclient run of the same
 notebook in the same environment, so the test holds for any assignment.
 
 A source notebook run outside grading trains for its full budget (about a
-minute each), twice (headless, then in the page). Every assignment runs by
+minute each), twice: headless, in a process of its own, while the page runs it.
+Every assignment runs by
 default; ``COURSEKIT_BROWSER_SOURCES`` set to a comma-separated list of
 assignments checks only those (the others are skipped, saying so).
 """
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import pytest
@@ -85,13 +88,15 @@ def test_source_runs_with_every_figure_and_widget_shown(course_server, page, art
     if not selected(assignment):
         pytest.skip(f"{SELECTION} does not select {assignment}")
     path = source_path(assignment).as_posix()
-    expected = headless_run(course_server.root / path)
-    notebook = NotebookPage(page, course_server, path).open()
-    try:
-        stops = notebook.run_every_cell()
-        cells = notebook.wait_for_outputs(expected)
-    finally:
-        notebook.screenshots(artifacts, assignment)
-        course_server.shut_down_kernels()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        headless = pool.submit(headless_run, course_server.root / path)
+        notebook = NotebookPage(page, course_server, path).open()
+        try:
+            stops = notebook.run_every_cell()
+            expected = headless.result()
+            cells = notebook.wait_for_outputs(expected)
+        finally:
+            notebook.screenshots(artifacts, assignment)
+            course_server.shut_down_kernels()
     problems = instructor_view_problems(cells, expected)
     assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
