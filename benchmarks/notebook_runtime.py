@@ -27,11 +27,12 @@ import resource
 import sys
 import time
 from pathlib import Path
-from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from coursekit.build import poll_in_slices
 
 
 def student_environment():
@@ -39,23 +40,6 @@ def student_environment():
     env = {key: value for key, value in os.environ.items() if key != "NBGRADER_EXECUTION"}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
-
-
-def wait_in_slices(channel, slice_seconds=1.0):
-    """Make the async ``channel.get_msg(timeout)`` poll again every ``slice_seconds``."""
-    get_msg = channel.get_msg
-
-    async def get_msg_in_slices(timeout=None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            left = slice_seconds if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                return await get_msg(timeout=min(slice_seconds, left))
-            except Empty:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
-
-    channel.get_msg = get_msg_in_slices
 
 
 def kernel_cpu_seconds():
@@ -74,14 +58,8 @@ def errors(nb):
 def run(path, timeout):
     """Execute the notebook at ``path``; return (wall seconds, kernel CPU seconds, errors)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=True,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-
-    def patch_channels(**_):
-        wait_in_slices(client.kc.shell_channel)
-        wait_in_slices(client.kc.iopub_channel)
-
-    client.on_notebook_start = patch_channels
+    client = poll_in_slices(NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=True,
+                                           resources={"metadata": {"path": str(Path(path).parent)}}))
     cpu, start = kernel_cpu_seconds(), time.perf_counter()
     try:
         client.execute(env=student_environment())

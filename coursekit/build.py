@@ -121,3 +121,37 @@ def environment():
     return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", ""),
             "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
             "PYTHONWARNINGS": "ignore:::nbgrader.api"}
+
+
+def poll_in_slices(client, slice_seconds=1.0):
+    """Make an nbclient ``NotebookClient`` poll its kernel's replies every ``slice_seconds``.
+
+    nbclient waits for a cell's reply with one long ``get_msg(timeout)``; after an ``interact``
+    cell it sometimes misses the reply and waits out the whole cell timeout
+    (jupyter/nbclient#312). Asking again every second finds the reply that is already there.
+    Call before ``client.execute()``.
+    """
+    import time
+    from queue import Empty
+
+    def wait_in_slices(channel):
+        get_msg = channel.get_msg
+
+        async def get_msg_in_slices(timeout=None):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                left = slice_seconds if deadline is None else max(0.0, deadline - time.monotonic())
+                try:
+                    return await get_msg(timeout=min(slice_seconds, left))
+                except Empty:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+
+        channel.get_msg = get_msg_in_slices
+
+    def patch_channels(**_):
+        wait_in_slices(client.kc.shell_channel)
+        wait_in_slices(client.kc.iopub_channel)
+
+    client.on_notebook_start = patch_channels
+    return client

@@ -21,7 +21,7 @@ import pytest
 from nbclient import NotebookClient
 
 from browser.labpage import NotebookPage, error_summary
-from coursekit.build import environment, source_path
+from coursekit.build import environment, poll_in_slices, source_path
 
 SELECTION = "COURSEKIT_BROWSER_SOURCES"
 DEFAULT = "all"
@@ -48,8 +48,8 @@ def headless_run(path):
     nb = nbformat.read(path, as_version=4)
     env = environment()
     env.pop("NBGRADER_EXECUTION", None)
-    NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+    poll_in_slices(NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
+                                  resources={"metadata": {"path": str(path.parent)}})).execute(env=env)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     models = list(state.values())
