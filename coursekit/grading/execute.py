@@ -18,10 +18,12 @@ three additions:
 """
 
 import collections
+import queue
 import time
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_hook, run_sync
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer
@@ -92,6 +94,50 @@ class GradingExecute(Execute):
             self._take_exports()
             self.failed = self.judge.apply(nb, self.exports)
         return nb, resources
+
+    async def async_start_new_kernel_client(self):
+        """Connect to the warm kernel: ready once it answers ``kernel_info`` on both channels.
+
+        nbclient's ``wait_for_ready`` then listens for 0.2 s of silence on IOPub, on every
+        notebook; a warm kernel is known to be idle, so its ``idle`` status for this request
+        is proof enough that IOPub is connected and drained.
+        """
+        if self.kernel is None:
+            return await super().async_start_new_kernel_client()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        deadline = time.monotonic() + self.startup_timeout
+        while not await self._answered(self.kc.kernel_info()):
+            if not await self.km.is_alive():
+                await self._async_cleanup_kernel()
+                raise DeadKernelError("the kernel died before it answered kernel_info")
+            if time.monotonic() > deadline:
+                await self._async_cleanup_kernel()
+                raise CellTimeoutError(f"the kernel did not answer within {self.startup_timeout} s")
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)  # nbclient binds its own
+
+    async def _answered(self, msg_id):
+        """Whether the kernel replied to ``msg_id`` and IOPub carried its ``idle`` status (1 s each)."""
+        replied = False
+        while not replied:
+            try:
+                reply = await self.kc.shell_channel.get_msg(timeout=1)
+            except queue.Empty:
+                return False
+            replied = reply["parent_header"].get("msg_id") == msg_id
+        self.kc._handle_kernel_info_reply(reply)
+        while True:
+            try:
+                msg = await self.kc.iopub_channel.get_msg(timeout=1)
+            except queue.Empty:  # IOPub connected after the status went out: ask again
+                return False
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "idle"):
+                return True
 
     def preprocess_cell(self, cell, resources, index):
         """Execute one cell and add up the time it took."""

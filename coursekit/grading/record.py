@@ -71,7 +71,8 @@ class Recorder:
         self.snapshot = snapshot
         self.converter = Autograde(coursedir=coursedir, config=config)
         _, _, stage = stages(self.converter)
-        self.exporter = NotebookExporter(config=config, log=log)
+        # validating once, after the last preprocessor (as the workers do)
+        self.exporter = NotebookExporter(config=config, log=log, optimistic_validation=True)
         for preprocessor in stage:
             self.exporter.register_preprocessor(preprocessor)
         self.gradebook = Gradebook(coursedir.db_url, coursedir.course_id)
