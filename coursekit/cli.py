@@ -80,6 +80,11 @@ def grade(
     """
     import json
 
+    from coursekit.grading.kernels import early_template
+
+    # torch & co. are imported by the kernels' template while the engine imports nbgrader
+    template = early_template(secure=not insecure) if executor == "local" else None
+
     from coursekit import grading
     from coursekit.grading.console import LiveProgress, console_for_tables, outcome_table
     from coursekit.grading.sandbox import SandboxError
@@ -87,7 +92,8 @@ def grade(
     try:
         run = grading.grade(".", assignment, students, workers=workers, executor=executor,
                             scheduler=scheduler, force=force, timeout=timeout,
-                            progress=LiveProgress(console_for_tables(stderr=True)), secure=not insecure)
+                            progress=LiveProgress(console_for_tables(stderr=True)), secure=not insecure,
+                            template=template)
     except SandboxError as error:
         typer.echo(f"coursekit grade: cannot grade securely here: {error}.\n"
                    "Secure grading runs every notebook in a bubblewrap sandbox so that student code "

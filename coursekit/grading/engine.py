@@ -80,7 +80,7 @@ class GradingRun:
 
 
 def grade(root, assignment, students=None, *, workers=None, executor="local", scheduler=None,
-          force=False, timeout=None, progress=None, secure=True):
+          force=False, timeout=None, progress=None, secure=True, template=None):
     """Grade the submissions of ``assignment`` in the course ``root``.
 
     Parameters
@@ -107,6 +107,9 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
         Secure mode (the default): every kernel runs in a sandbox and grade cells are decided by
         trusted verdicts outside it (see ``sandbox`` and ``verdicts``). False runs the checks in
         the kernels, as stock nbgrader does (``coursekit grade --insecure``).
+    template : KernelTemplate, optional
+        A kernel template started early in the same mode (``kernels.early_template``), for the
+        local workers; it is stopped when the run ends.
 
     Returns
     -------
@@ -118,9 +121,21 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
         In secure mode, when this machine cannot run sandboxed kernels (saying why).
     """
     start = time.monotonic()
+    try:
+        return _grade(root, assignment, students, workers, executor, scheduler, force, timeout,
+                      progress or Progress(), secure, template, start)
+    finally:
+        if template is not None:
+            template.close()
+
+
+def _grade(root, assignment, students, workers, executor, scheduler, force, timeout, progress, secure,
+           template, start):
+    """The run ``grade`` describes (``start``: when it started, for its wall time)."""
+    if executor == "local":
+        executors.start_fork_server()
     if secure:
         sandbox_probe.check_available()
-    progress = progress or Progress()
     config = course.config(root)
     if timeout is not None:
         config.ExecutePreprocessor.timeout = timeout
@@ -144,7 +159,7 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
             else:
                 todo.append(submission)
         progress.start(run, len(todo))
-        _dispatch(todo, snap, recorder, ledger, run, progress, executor, workers, scheduler)
+        _dispatch(todo, snap, recorder, ledger, run, progress, executor, workers, scheduler, template)
     finally:
         recorder.close()
         run.seconds = time.monotonic() - start
@@ -152,7 +167,7 @@ def grade(root, assignment, students=None, *, workers=None, executor="local", sc
     return run
 
 
-def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, scheduler):
+def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, scheduler, template):
     """Grade ``todo``: jobs without a notebook at once, the others on the executor."""
 
     def finish(job, result):
@@ -170,7 +185,7 @@ def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, schedu
             waiting.append(submission)
     if not waiting:
         return
-    pool = executors.executor(kind, snap, workers=workers, scheduler=scheduler)
+    pool = executors.executor(kind, snap, workers=workers, scheduler=scheduler, template=template)
     run.executor = pool.describe()
     window = 2 * (workers or executors.default_workers()) if kind == "local" else len(waiting)
     running, attempts, cancel = {}, {}, True

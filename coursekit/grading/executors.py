@@ -7,20 +7,26 @@ executor offers ``submit(job)`` (a future), ``wait(futures)`` (those done),
 """
 
 import concurrent.futures
+import dataclasses
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import time
 
 from coursekit.grading import worker
+from coursekit.grading.kernels import kernel_environment
+from coursekit.grading.templates import forkable, forked_modules, template_for
 
 
 class LocalExecutor:
-    """A pool of worker processes on this machine, each with its own prewarmed kernels.
+    """A pool of worker processes on this machine, forking their kernels from one template.
 
     Workers are forked from multiprocessing's fork server, a fresh interpreter
     that imports the grading code once (nothing inherited from the
     coordinator: no threads, no database connection), and they exit when the
-    coordinator dies, even by SIGKILL.
+    coordinator dies, even by SIGKILL. The kernel template they share (see
+    ``kernels.KernelTemplate``) is started here, beside the workers, and
+    stopped with the pool.
 
     Parameters
     ----------
@@ -28,18 +34,29 @@ class LocalExecutor:
         The assignment, sent once to every worker.
     workers : int
         Number of worker processes.
+    template : KernelTemplate, optional
+        A template started early (``kernels.early_template``) in the snapshot's mode; it is
+        told the assignment's modules, used and stopped here.
     """
 
-    def __init__(self, snapshot, workers):
+    def __init__(self, snapshot, workers, template=None):
+        if template is not None and forkable(snapshot.kernel_name):
+            template.import_more(forked_modules(snapshot.modules))
+        else:
+            if template is not None:
+                template.close()
+            template = template_for(snapshot.kernel_name, None, kernel_environment(), snapshot.modules,
+                                    secure=snapshot.secure)
+        self.template = template
+        if template is not None:
+            snapshot = dataclasses.replace(snapshot, template=self.template.sharing())
         self.snapshot = snapshot
         self.workers = workers
         self.pool = self._pool()
 
     def _pool(self):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["coursekit.grading.worker"])
         return concurrent.futures.ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=worker.start,
+            self.workers, mp_context=start_fork_server(), initializer=worker.start,
             initargs=(self.snapshot, os.getpid()))
 
     def describe(self):
@@ -67,8 +84,12 @@ class LocalExecutor:
         return True
 
     def close(self, cancel=False):
-        """Stop the workers (they kill their kernels on the way out)."""
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        """Stop the workers (they kill their kernels on the way out), then the template."""
+        try:
+            self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        finally:
+            if self.template is not None:
+                self.template.close()
 
 
 class DaskExecutor:
@@ -131,8 +152,8 @@ class DaskExecutor:
             self.client.close()
 
 
-def executor(kind, snapshot, workers=None, scheduler=None):
-    """Create the executor ``kind`` (``"local"`` or ``"dask"``).
+def executor(kind, snapshot, workers=None, scheduler=None, template=None):
+    """Create the executor ``kind`` (``"local"`` or ``"dask"``); a local one takes over ``template``.
 
     Raises
     ------
@@ -140,12 +161,23 @@ def executor(kind, snapshot, workers=None, scheduler=None):
         For an unknown kind, or ``"dask"`` without a scheduler address.
     """
     if kind == "local":
-        return LocalExecutor(snapshot, workers or default_workers())
+        return LocalExecutor(snapshot, workers or default_workers(), template)
     if kind == "dask":
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
         return DaskExecutor(snapshot, scheduler)
     raise ValueError(f"unknown executor {kind!r}: use 'local' or 'dask'")
+
+
+def start_fork_server():
+    """Start the fork server of local workers now (it imports the grading code); return its context.
+
+    Called as a run starts, the server's imports overlap with the coordinator's own work.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["coursekit.grading.worker"])
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 def default_workers():

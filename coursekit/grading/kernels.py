@@ -7,9 +7,9 @@ taken and imports the heavy modules in the background (with ``__import__``,
 so that no name appears in the notebook's namespace and no execution count is
 used). When the assignment's kernel is this interpreter's ipykernel, kernels
 are forked from a template process that imported ipykernel, numpy and torch
-once (see ``zygote``), so even that CPU is spent once per worker rather than
-once per submission. Every submission still gets a fresh kernel of its own,
-killed when its notebook is done.
+once (see ``templates`` and ``zygote``), so even that CPU is spent once per run
+rather than once per submission. Every submission still gets a fresh kernel of
+its own, killed when its notebook is done.
 
 In secure mode each kernel runs in a sandbox of its own (``sandbox``: its own
 uid, job folder, namespaces and limits), still one ahead of need, and is
@@ -19,33 +19,29 @@ enters the job's sandbox before it becomes the kernel (``sandbox_launch.enter``)
 Without a template, bwrap starts a fresh interpreter in the sandbox.
 """
 
-import json
 import os
 import queue
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+from coursekit.grading.templates import (
+    FORKED,
+    KernelStartError,
+    KernelTemplate,
+    forked_modules,
+    template_environment,
+    template_for,
+)
 
 #: Modules every kernel has imported before it is handed to a submission (the snapshot adds
 #: those the assignment's source notebook imports). ``torch._dynamo`` is what torch imports on
 #: the first optimizer a notebook creates: seconds of CPU.
 PREWARMED_MODULES = ("numpy", "torch", "torch._dynamo", "matplotlib.pyplot")
-#: Modules that must be imported in a running kernel, never by the template: they look for IPython.
-KERNEL_ONLY = ("IPython", "ipykernel", "ipywidgets", "matplotlib.pyplot", "matplotlib_inline", "tqdm",
-               "coursekit")
-ZYGOTE = str(Path(__file__).with_name("zygote.py"))
-FORKED = "coursekit-forked"
-
-
-class KernelStartError(RuntimeError):
-    """A kernel did not start, or died before it was ready."""
-
-
 def prelude(modules=PREWARMED_MODULES):
     """The silent code that imports ``modules`` without binding any name."""
     return "; ".join(f"__import__({name!r})" for name in modules) or "pass"
@@ -75,19 +71,13 @@ def notebook_modules(path, base=PREWARMED_MODULES):
                 found.append(node.module)
     extra = []
     for name in dict.fromkeys(found):
-        try:
-            present = importlib.util.find_spec(name) is not None
+        try:  # the top-level package only: finding a submodule would import its package here
+            present = importlib.util.find_spec(name.partition(".")[0]) is not None
         except (ImportError, ValueError):
             present = False
         if present and name not in base:
             extra.append(name)
     return (*base, *extra)
-
-
-def forked_modules(modules):
-    """Of ``modules``, those the template imports before forking (they know nothing of IPython)."""
-    return tuple(name for name in modules
-                 if not any(name == own or name.startswith(own + ".") for own in KERNEL_ONLY))
 
 
 def kernel_environment(base=None):
@@ -101,64 +91,15 @@ def kernel_environment(base=None):
     return {**(base if base is not None else environment()), "NBGRADER_EXECUTION": "autograde"}
 
 
-def forkable(kernel_name):
-    """Whether ``kernel_name`` is this interpreter's ipykernel, which a template can fork."""
-    try:
-        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
-    except NoSuchKernel:
-        return False
-    # jupyter_client runs a kernelspec's "python" as sys.executable, as it does for the native kernel
-    pythons = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
-    return (len(argv) > 2 and argv[1:3] == ["-m", "ipykernel_launcher"]
-            and (argv[0] in pythons or os.path.realpath(argv[0]) == os.path.realpath(sys.executable)))
+def early_template(secure):
+    """A template started before the assignment is known, with ``PREWARMED_MODULES`` only.
 
-
-class KernelTemplate:
-    """A worker's template process, and the kernelspec whose stand-in asks it for kernels.
-
-    Parameters
-    ----------
-    folder : Path
-        The worker's folder (socket, kernelspec, log).
-    env : dict
-        The kernels' environment, which the template imports its modules under.
-    modules : tuple of str
-        Modules to import once, before any fork.
+    ``coursekit grade`` starts it first thing, so that torch is imported while the grader
+    imports nbgrader and takes the snapshot; the assignment's own modules follow
+    (``import_more``) and ``LocalExecutor`` hands it to the workers.
     """
-
-    def __init__(self, folder, env, modules=forked_modules(PREWARMED_MODULES)):
-        self.address = str(Path(folder) / "template.sock")
-        self.log = Path(folder) / "template.log"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", ZYGOTE, "serve", self.address, str(os.getpid()), *modules],
-                env=env, cwd=folder, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                start_new_session=True)
-        specs = Path(folder) / "kernelspecs"
-        (specs / FORKED).mkdir(parents=True)
-        (specs / FORKED / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-I", ZYGOTE, "stand-in", self.address, "--", "-f", "{connection_file}"],
-            "display_name": "Python 3 (forked by coursekit)", "language": "python",
-            "interrupt_mode": "signal", "metadata": {}}))
-        self.specs = KernelSpecManager(kernel_dirs=[str(specs)])
-
-    def wait(self, timeout):
-        """Wait until the template listens; raise ``KernelStartError`` if it dies or is too slow."""
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.address):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                text = self.log.read_text(errors="replace").strip()[-400:]
-                raise KernelStartError(f"the kernel template did not start: {text or 'no output'}")
-            time.sleep(0.05)
-
-    def close(self):
-        """Stop the template; it kills the kernels it forked and that are still running."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+    return KernelTemplate.start(None, template_environment(kernel_environment(), secure),
+                                forked_modules(PREWARMED_MODULES), more=True)
 
 
 class WarmKernels:
@@ -181,12 +122,15 @@ class WarmKernels:
     fork : bool
         Fork kernels from a template process when the kernel allows it.
     limits : sandbox.Limits or None
-        Run every kernel in a sandbox of its own with these limits (secure mode; never forked);
-        None runs them as the grader's user.
+        Run every kernel in a sandbox of its own with these limits (secure mode); None runs
+        them as the grader's user.
+    template : KernelTemplate, optional
+        A template started by another process (see ``template_for``) to fork kernels from,
+        instead of one of this worker's own.
     """
 
     def __init__(self, kernel_name, folder, env, extra_arguments=(), modules=PREWARMED_MODULES,
-                 startup_timeout=180.0, fork=True, limits=None):
+                 startup_timeout=180.0, fork=True, limits=None, template=None):
         self.kernel_name = kernel_name
         self.folder = str(folder)
         self.env = env
@@ -197,14 +141,15 @@ class WarmKernels:
         self.startup_timeout = startup_timeout
         self.limits = limits
         self.sandbox_specs = None
-        template_env = env
         if limits is not None:
             from coursekit.grading import sandbox
 
             self.sandbox_specs = KernelSpecManager(kernel_dirs=[str(sandbox.kernelspec(folder))])
-            template_env = sandbox.template_environment(env)
-        self.template = (KernelTemplate(folder, template_env, forked_modules(modules))
-                         if fork and forkable(kernel_name) else None)
+        if not fork:
+            template = None
+        elif template is None:
+            template = template_for(kernel_name, folder, env, modules, secure=limits is not None)
+        self.template = template
         self._next = None
         self._launched = 0
 

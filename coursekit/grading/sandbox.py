@@ -328,7 +328,7 @@ class Sandbox:
             pids = set()
             for folder in self.cgroups:
                 try:
-                    pids |= {int(p) for p in (folder / "cgroup.procs").read_text().split()}
+                    pids |= {int(p) for p in (folder / "cgroup.procs").read_text().split() if not zombie(p)}
                 except OSError:
                     pass
             pids |= processes_of(self.uid)
@@ -356,16 +356,25 @@ class Sandbox:
 
 
 def processes_of(uid):
-    """The pids of every process whose real uid is ``uid``."""
+    """The pids of every live process whose real uid is ``uid`` (zombies run nothing: not them)."""
     found = set()
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                if os.stat(entry.path).st_uid == uid:
+                if os.stat(entry.path).st_uid == uid and not zombie(entry.name):
                     found.add(int(entry.name))
             except OSError:
                 pass
     return found
+
+
+def zombie(pid):
+    """Whether process ``pid`` has exited and waits to be reaped (False if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stream:
+            return stream.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _remove_cgroup(folder):

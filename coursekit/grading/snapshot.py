@@ -51,6 +51,9 @@ class AssignmentSnapshot:
         Modules the prewarmed kernels import (see ``kernels.PREWARMED_MODULES``).
     secure : bool
         Grade in secure mode: sandboxed kernels, trusted verdicts (see ``sandbox``, ``verdicts``).
+    template : dict or None
+        The kernel template a local run's workers share (``KernelTemplate.sharing()``); None
+        lets each worker start its own.
     """
 
     assignment: str
@@ -62,6 +65,7 @@ class AssignmentSnapshot:
     version: str
     modules: tuple = field(default=())
     secure: bool = False
+    template: dict = None
 
     @property
     def grade_ids(self):

@@ -2,7 +2,7 @@
 
 Starting a Python kernel and importing torch costs seconds of CPU per
 submission; on a machine whose cores are all grading, that is time taken
-from grading. A worker therefore starts one *template* process (``serve``)
+from grading. A grading run therefore starts one *template* process (``serve``)
 that imports ipykernel, numpy and torch and then waits; each kernel is a
 ``fork`` of it, which starts in milliseconds with those modules already in
 memory, and is then a new process with its own fresh state: fresh random
@@ -12,9 +12,10 @@ jupyter_client must see an ordinary process it launched, so the kernelspec
 runs a *stand-in* (``stand_in``): a small process that asks the template for a
 kernel, relays every signal jupyter_client sends (interrupt, terminate) to the
 real kernel, and exits with the kernel's exit status (``os._exit(3)`` in a
-student's code shows as exit code 3). If the stand-in is killed, the template
-kills its kernel; if the worker dies, the template kills all its kernels and
-exits; kernels also exit when the template is gone (ipykernel's parent poller).
+student's code shows as exit code 3). If the stand-in is killed, or the worker
+that launched it dies, the template kills its kernel; if the process that
+started the template dies, the template kills all its kernels and exits;
+kernels also exit when the template is gone (ipykernel's parent poller).
 
 This file runs by path (``python -I zygote.py ...``) and imports only the
 standard library at module level, so that the stand-in starts fast.
@@ -29,29 +30,47 @@ import socket
 import sys
 
 
-def serve(address, parent, modules):
-    """Import ``modules`` and fork kernels on request until ``parent`` exits."""
+def serve(address, parent, modules, more=False):
+    """Import ``modules`` and fork kernels on request until ``parent`` exits.
+
+    With ``more``, a JSON list of further modules is read from standard input, once
+    ``modules`` are imported (an empty input names none).
+    """
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: S112 -- a module the kernel cannot import either: the notebook will say
-            continue
+    _import(modules)
+    if more:
+        line = sys.stdin.readline()
+        _import(json.loads(line) if line.strip() else [])
     warm_up()
     importlib.import_module("ipykernel.kernelapp")
     _launcher()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
     server.listen(8)
-    kernels = {}  # pid -> the stand-in's connection
+    kernels, owners = {}, {}  # pid -> the stand-in's connection; pid -> the process that asked
     template = os.getpid()
-    signal.signal(signal.SIGTERM, lambda *_: os.getpid() == template and sys.exit(0))
+
+    def stop(*_):
+        if os.getpid() == template:  # a kernel forked a moment ago has not reset this handler yet
+            for pid in kernels:
+                _signal(pid, signal.SIGKILL)
+            os._exit(0)  # nothing to flush; tearing torch down would only take time
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        _serve(server, parent, kernels)
+        _serve(server, parent, kernels, owners)
     finally:
         if os.getpid() == template:
             for pid in kernels:
                 _signal(pid, signal.SIGKILL)
+
+
+def _import(modules):
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112 -- a module the kernel cannot import either: the notebook will say
+            continue
 
 
 def warm_up():
@@ -81,8 +100,12 @@ def warm_up():
         FigureCanvasAgg(figure).print_png(io.BytesIO())
 
 
-def _serve(server, parent, kernels):
+def _serve(server, parent, kernels, owners):
     while os.getppid() == parent:
+        for pid, owner in list(owners.items()):  # a worker that died leaves no kernel behind
+            if not alive(owner):
+                _signal(pid, signal.SIGKILL)
+                del owners[pid]
         ready, _, _ = select.select([server, *kernels.values()], [], [], 0.2)
         for connection in ready:
             if connection is server:
@@ -97,14 +120,16 @@ def _serve(server, parent, kernels):
                 if pid == 0:
                     kernel(request, [server, stand_in, *kernels.values()])
                 kernels[pid] = stand_in
+                if request.get("owner"):
+                    owners[pid] = request["owner"]
                 stand_in.sendall(f"{pid}\n".encode())
             else:
                 pid = next(p for p, c in kernels.items() if c is connection)
                 _signal(pid, signal.SIGKILL)  # the stand-in is gone: so goes its kernel
-        _reap(kernels)
+        _reap(kernels, owners)
 
 
-def _reap(kernels):
+def _reap(kernels, owners):
     """Tell each finished kernel's stand-in how it ended."""
     while kernels:
         try:
@@ -114,6 +139,7 @@ def _reap(kernels):
         if pid == 0:
             return
         connection = kernels.pop(pid, None)
+        owners.pop(pid, None)
         if connection is not None:
             ending = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
                       else f"exit {os.WEXITSTATUS(status)}")
@@ -122,6 +148,17 @@ def _reap(kernels):
             except OSError:
                 pass
             connection.close()
+
+
+def alive(pid):
+    """Whether process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _signal(pid, number):
@@ -203,7 +240,7 @@ def stand_in(address, argv):
     """Ask the template for a kernel, relay signals to it, and exit as it exits."""
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     connection.connect(address)
-    request = {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}
+    request = {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd(), "owner": os.getppid()}
     connection.sendall((json.dumps(request) + "\n").encode())
     replies = connection.makefile("r")
     pid = int(replies.readline())
@@ -219,6 +256,7 @@ def stand_in(address, argv):
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+        serve(sys.argv[2], int(sys.argv[3]), [m for m in sys.argv[4:] if m != "--more"],
+              more="--more" in sys.argv[4:])
     else:
         stand_in(sys.argv[2], sys.argv[sys.argv.index("--") + 1:])
