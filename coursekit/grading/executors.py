@@ -25,8 +25,8 @@ class LocalExecutor:
     that imports the grading code once (nothing inherited from the
     coordinator: no threads, no database connection), and they exit when the
     coordinator dies, even by SIGKILL. The kernel template they share (see
-    ``kernels.KernelTemplate``) is started here, beside the workers, and
-    stopped with the pool.
+    ``templates.KernelTemplate``) is the one ``coursekit grade`` started early,
+    or else one started here; it is stopped with the pool.
 
     Parameters
     ----------

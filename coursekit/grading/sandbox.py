@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import coursekit
+from coursekit.grading.zygote import zombie
 
 LAUNCHER = str(Path(__file__).with_name("sandbox_launch.py"))
 SANDBOXED = "coursekit-sandboxed"
@@ -366,15 +367,6 @@ def processes_of(uid):
             except OSError:
                 pass
     return found
-
-
-def zombie(pid):
-    """Whether process ``pid`` has exited and waits to be reaped (False if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stream:
-            return stream.read().rpartition(")")[2].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def _remove_cgroup(folder):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from coursekit.grading.sandbox import zombie
+from coursekit.grading.zygote import zombie
 
 #: Modules that must be imported in a running kernel, never by the template: they look for IPython.
 KERNEL_ONLY = ("IPython", "ipykernel", "ipywidgets", "matplotlib.pyplot", "matplotlib_inline", "tqdm",

@@ -161,6 +161,15 @@ def alive(pid):
     return True
 
 
+def zombie(pid):
+    """Whether process ``pid`` has exited and waits to be reaped (False if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stream:
+            return stream.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _signal(pid, number):
     try:
         os.kill(pid, number)
