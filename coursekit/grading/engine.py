@@ -143,9 +143,14 @@ def _grade(root, assignment, students, workers, executor, scheduler, force, time
     coursedir = course.course_directory(root, config)
     snap = snapshot.take(coursedir, assignment, config, modules=PREWARMED_MODULES)
     snap.secure = secure
+    judge = None
+    if secure:
+        from coursekit.grading.verdicts import TrustedJudge
+
+        judge = TrustedJudge(assignment)  # gets ready in a thread while the kernels warm up
     found = submissions.find(coursedir, assignment, snap.notebook, students)
     ledger = Ledger(report_path(coursedir, assignment), assignment)
-    recorder = Recorder(coursedir, snap, config)
+    recorder = Recorder(coursedir, snap, config, judge=judge)
     run = GradingRun(assignment=assignment, report=str(ledger.path), secure=secure)
     try:
         graded = recorder.graded()

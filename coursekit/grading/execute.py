@@ -51,6 +51,10 @@ class GradingExecute(Execute):
         What happened that a person should know (timeouts, a dead kernel, cut output).
     cell_seconds : float
         Time spent executing cells.
+    exports_folder : str or None
+        Secure mode: the sandbox's export folder, emptied after every cell.
+    exports : dict of int to list
+        What was taken from it, by the index of the cell that ran (``verdicts.collect``).
     """
 
     max_output_bytes = Integer(
@@ -61,13 +65,11 @@ class GradingExecute(Execute):
         "longer than nbclient's 4 s, which a cell interrupted while it draws a figure on a busy machine "
         "can exceed: only a kernel stuck that long is given up.").tag(config=True)
 
-    def __init__(self, kernel=None, exports=None, judge=None, **kwargs):
+    def __init__(self, kernel=None, exports=None, **kwargs):
         super().__init__(**kwargs)
         self.kernel = kernel
         self.exports_folder = exports
-        self.judge = judge
         self.exports = {}
-        self.failed = {}
         self.notes = []
         self.cell_seconds = 0.0
         self._running = None
@@ -77,7 +79,7 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         """Execute every cell, as nbgrader does; a dead or stuck kernel ends the run, not the grading."""
         self.notes, self.cell_seconds, self._running = [], 0.0, None
-        self.exports, self.failed = {}, {}
+        self.exports = {}
         self._printed.clear()
         self._cut.clear()
         try:
@@ -90,9 +92,7 @@ class GradingExecute(Execute):
         finally:
             if self.kc is not None:
                 self.kc.stop_channels()
-        if self.judge is not None:
-            self._take_exports()
-            self.failed = self.judge.apply(nb, self.exports)
+        self._take_exports()
         return nb, resources
 
     async def async_start_new_kernel_client(self):

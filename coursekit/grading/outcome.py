@@ -78,6 +78,10 @@ class Result:
     grader_error : bool
         True when the grading machinery failed (not the submission): nothing
         is written to the gradebook and the next run tries again.
+    exports : dict or None
+        Secure mode: what ``coursekit.check`` exported while each cell ran, by cell index,
+        as ``verdicts.collect`` took it (file name, bytes or why they are unusable); the
+        coordinator's trusted judge decides the grade cells from them. None in-kernel.
     """
 
     student: str
@@ -88,6 +92,7 @@ class Result:
     cell_seconds: float = 0.0
     worker: str = ""
     grader_error: bool = False
+    exports: dict | None = None
 
 
 @dataclass

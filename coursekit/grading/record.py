@@ -3,7 +3,9 @@
 For a submission a worker executed, it does what ``nbgrader autograde`` does
 after execution: it creates the student and the submission (with its
 timestamp), puts the submission's files and the assignment's files into
-``autograded/<student>/<assignment>/``, runs nbgrader's own ``SaveAutoGrades``,
+``autograded/<student>/<assignment>/``, has the trusted judge decide the grade
+cells from what the kernel exported (secure mode, ``verdicts``), runs
+nbgrader's own ``SaveAutoGrades``,
 ``AssignLatePenalties`` and ``CheckCellMetadata`` on the executed notebook,
 writes it there and sets nbgrader's file permissions. Formgrader,
 ``generate_feedback`` and ``export`` then see exactly what stock nbgrader
@@ -64,11 +66,15 @@ class Recorder:
         The assignment being graded.
     config : traitlets.config.Config
         The course's nbgrader configuration.
+    judge : TrustedJudge, optional
+        Secure mode: decides every grade cell of an executed notebook from its exports,
+        before nbgrader reads the scores.
     """
 
-    def __init__(self, coursedir, snapshot, config):
+    def __init__(self, coursedir, snapshot, config, judge=None):
         self.coursedir = coursedir
         self.snapshot = snapshot
+        self.judge = judge
         self.converter = Autograde(coursedir=coursedir, config=config)
         _, _, stage = stages(self.converter)
         # validating once, after the last preprocessor (as the workers do)
@@ -149,6 +155,8 @@ class Recorder:
             "metadata": {"name": job.notebook, "path": str(destination)},
         }
         nb = nbformat.reads(result.notebook, as_version=4)
+        if self.judge is not None:
+            self.judge.apply(nb, result.exports or {})  # no exports, no points
         text, _ = self.exporter.from_notebook_node(nb, resources)
         (destination / f"{job.notebook}.ipynb").write_text(text)
         return nbformat.reads(text, as_version=4)

@@ -3,8 +3,9 @@
 In secure mode ``coursekit.check`` only exports what the student's function
 did on each case (``check.export``). After every cell, the worker moves the
 exports the cell wrote out of the sandbox (``collect``: regular files only,
-no links followed, sizes checked before reading, JSON of plain numbers and
-strings, never unpickled). After the notebook, ``TrustedJudge.apply`` decides
+no links followed, sizes checked before reading, JSON whose arrays are float64
+values in strict base64 of exactly the size their shape says, never
+unpickled). After the notebook, ``TrustedJudge.apply`` decides
 every grade cell: it gets its points only if
 
 - the instructor's source of the cell calls ``check`` for some exercises
@@ -23,9 +24,13 @@ reason.
 """
 
 import ast
+import base64
+import binascii
 import json
+import math
 import os
 import stat
+import threading
 
 import numpy as np
 from nbgrader.utils import is_grade
@@ -37,6 +42,8 @@ from coursekit.specs import all_specs
 
 #: Largest export read (bytes); larger ones are rejected unread.
 MAX_EXPORT_BYTES = 64 * 2**20
+#: Most dimensions of an observed array (numpy's own limit is 64).
+MAX_DIMENSIONS = 32
 #: Most exports taken from one cell; the rest are deleted unread.
 MAX_EXPORTS_PER_CELL = 32
 
@@ -159,11 +166,16 @@ def _array(value):
     if not isinstance(value, dict) or set(value) != {"shape", "data"}:
         raise MalformedExportError("an observed value is not {shape, data}")
     shape, data = value["shape"], value["data"]
-    if (not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape)
-            or not isinstance(data, list) or int(np.prod(shape, dtype=np.int64)) != len(data)
-            or not all(type(x) in (float, int) for x in data)):
+    if (not isinstance(shape, list) or len(shape) > MAX_DIMENSIONS
+            or not all(type(n) is int and n >= 0 for n in shape) or not isinstance(data, str)):
         raise MalformedExportError("an observed value is not an array of numbers")
-    return np.array(data, dtype=np.float64).reshape(shape)
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise MalformedExportError("an observed value is not base64") from None
+    if len(raw) != 8 * math.prod(shape):  # Python integers: no shape can overflow into a match
+        raise MalformedExportError("an observed value's size does not match its shape")
+    return np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
 
 
 def kernel_failed(cell):
@@ -174,11 +186,41 @@ def kernel_failed(cell):
 
 
 class TrustedJudge:
-    """Judges exported observations against the reference, caching the reference's observations."""
+    """Judges exported observations against the reference, caching the reference's observations.
 
-    def __init__(self):
-        self.specs = all_specs()
-        self.expected = {}
+    The grading coordinator holds the one judge of a run, and makes it ready in a thread of
+    its own while the kernels warm up: importing torch, the specs and the assignment's
+    reference, and observing the reference on every case of the assignment's exercises,
+    takes seconds (twice that when each worker judged, at its first verdict).
+
+    Parameters
+    ----------
+    assignment : str, optional
+        The assignment whose reference observations are made ahead; the others' are made
+        when first needed.
+    """
+
+    def __init__(self, assignment=None):
+        self.specs, self.expected, self._failure = {}, {}, None
+        self._ready = threading.Thread(target=self._prepare, args=(assignment,), name="trusted judge",
+                                       daemon=True)
+        self._ready.start()
+
+    def _prepare(self, assignment):
+        try:
+            self.specs = all_specs()
+            for spec in self.specs.values():
+                if spec.assignment == assignment:
+                    for index, case in enumerate(spec.cases()):
+                        self.expected_observation(spec, index, case)
+        except Exception as error:  # said by every apply: each submission's recording fails and is retried
+            self._failure = error
+
+    def wait(self):
+        """Wait until the judge is ready; raise what stopped it from getting ready."""
+        self._ready.join()
+        if self._failure is not None:
+            raise RuntimeError(f"the trusted judge could not be prepared: {self._failure}")
 
     def expected_observation(self, spec, index, case):
         """The reference's observation of ``case`` (computed once per process)."""
@@ -251,6 +293,7 @@ class TrustedJudge:
         exports : dict of int to list
             The exports ``collect`` took after each cell, by cell index.
         """
+        self.wait()
         failed = {}
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or not is_grade(cell):

@@ -7,8 +7,10 @@ assignment (``Autograde.sanitize_preprocessors``: ``ClearOutput``,
 ``CheckCellMetadata``), then the autograding preprocessors that come before
 ``SaveAutoGrades`` (``Execute`` on a prewarmed kernel, ``IgnorePattern``,
 ``ClearMetadataPreprocessor``, ``LimitOutput``), all in memory, and returns
-the executed notebook. The coordinator runs the rest (``SaveAutoGrades``,
-``AssignLatePenalties``, ``CheckCellMetadata``) against the real gradebook.
+the executed notebook (in secure mode, with what ``coursekit.check`` exported).
+The coordinator judges the exports (secure mode) and runs the rest
+(``SaveAutoGrades``, ``AssignLatePenalties``, ``CheckCellMetadata``) against
+the real gradebook.
 
 The same function runs in a local worker process and on a Dask worker.
 """
@@ -72,12 +74,8 @@ class Worker:
         self.grade_ids = snapshot.grade_ids
         execute = GradingExecute(config=snapshot.config)
         self.secure = getattr(snapshot, "secure", False)
-        self.judge = None
         if self.secure:
             from coursekit.grading.sandbox import Limits
-            from coursekit.grading.verdicts import TrustedJudge
-
-            self.judge = TrustedJudge()
         shared = getattr(snapshot, "template", None)
         self.kernels = WarmKernels(snapshot.kernel_name, self.folder, kernel_environment(),
                                    extra_arguments=execute.extra_arguments, modules=snapshot.modules,
@@ -132,21 +130,23 @@ class Worker:
             text, _ = self.exporter(self.sanitize_stage).from_notebook_node(nb, copy.deepcopy(resources))
             result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.notes) if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
-            result.notebook, result.cell_seconds, notes = self.execute(nb, resources, folder, files)
+            result.notebook, result.cell_seconds, notes, result.exports = self.execute(
+                nb, resources, folder, files)
             result.notes += notes
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     def execute(self, nb, resources, folder, files):
-        """Run the execution stage on a warm kernel; return the notebook's JSON, cell time and notes.
+        """Run the execution stage on a warm kernel; return the notebook's JSON, cell time, notes and exports.
 
         In secure mode the kernel is sandboxed: the notebook's files go into its job folder, and
-        the grade cells are decided by the trusted judge from what ``check`` exported.
+        what ``check`` exported is taken after every cell, for the coordinator's trusted judge
+        (exports are None in-kernel).
         """
         stage, execute = [], None
         for preprocessor in self.execute_stage:
             if isinstance(preprocessor, type) and issubclass(preprocessor, Execute):
-                execute = GradingExecute(config=self.snapshot.config, log=self.log, judge=self.judge)
+                execute = GradingExecute(config=self.snapshot.config, log=self.log)
                 preprocessor = execute
             stage.append(preprocessor)
         kernel = None
@@ -175,9 +175,10 @@ class Worker:
                 os.environ["NBGRADER_EXECUTION"] = previous
             if kernel is not None:
                 self.kernels.release(kernel)
+        exports = (execute.exports if execute is not None else {}) if self.secure else None
         if execute is None:
-            return text, 0.0, []
-        return text, execute.cell_seconds, execute.notes
+            return text, 0.0, [], exports
+        return text, execute.cell_seconds, execute.notes, exports
 
     def close(self):
         """Kill the warm kernel and remove the worker's folder."""

@@ -11,8 +11,10 @@ from _attack import submission as attack
 EXPECTED = {"status": "scored", "lost": "exercise"}
 
 ATTACK = '''
+import base64 as _base64
 import json as _json
 import os as _os
+import struct as _struct
 import threading as _threading
 import time as _time
 
@@ -20,8 +22,9 @@ _folder = _os.environ.get("COURSEKIT_EXPORT")
 
 
 def _forge():
-    observation = {"W": {"shape": [1, 2], "data": [2.0, 3.0]}}
-    text = _json.dumps({"format": 1, "name": "{exercise}", "cases": [{"observation": observation}] * 3})
+    values = _base64.b64encode(_struct.pack("<2d", 2.0, 3.0)).decode()
+    observation = {"W": {"shape": [1, 2], "data": values}}
+    text = _json.dumps({"format": 2, "name": "{exercise}", "cases": [{"observation": observation}] * 3})
     with open(_os.path.join(_folder, f"{_time.time_ns()}-{exercise}.json"), "w") as stream:
         stream.write(text)
 
