@@ -17,8 +17,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import nbformat
-
 ASSIGNMENTS = ("deep_linear_networks", "depth_vs_width", "initialization", "learning_dynamics")
 
 
@@ -84,6 +82,8 @@ def sync(assignment, root=".", check=False):
     list of str
         The reference names whose cells differed from the reference.
     """
+    import nbformat  # here: ``coursekit grade`` imports this module before it starts its kernel template
+
     path = source_path(assignment, root)
     nb = nbformat.read(path, as_version=4)
     module = importlib.import_module(f"reference.{assignment}")
