@@ -43,6 +43,8 @@ def serve(address, parent, modules, more=False):
         _import(json.loads(line) if line.strip() else [])
     warm_up()
     importlib.import_module("ipykernel.kernelapp")
+    # every IPythonKernel imports its debugger (and debugpy with it) as it starts: 0.1 s a kernel
+    _import(["ipykernel.debugger"])
     _launcher()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
