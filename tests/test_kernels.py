@@ -9,6 +9,7 @@ import textwrap
 import time
 
 import pytest
+from jupyter_core.utils import run_sync
 
 from coursekit.grading import sandbox
 from coursekit.grading.kernels import PREWARMED_MODULES
@@ -130,3 +131,23 @@ def test_iri_grammar_is_built_on_first_use_only():
         assert "lark" in sys.modules
     """)
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_last_job_of_a_worker_warms_no_kernel_after_it(template, tmp_path):
+    from coursekit.grading.kernels import WarmKernels, kernel_environment
+    from coursekit.grading.templates import KernelTemplate
+
+    kernels = WarmKernels("python3", tmp_path, kernel_environment(),
+                          template=KernelTemplate.attach(template.sharing()))
+    try:
+        first = kernels.take(str(tmp_path))
+        assert kernels._next is not None  # more jobs may follow: the next kernel warms already
+        kernels.release(first)
+        last = kernels.take(str(tmp_path), warm_next=False)
+        assert kernels._next is None  # none follows: no kernel started for nothing
+        kernels.release(last)
+        again = kernels.take(str(tmp_path), warm_next=False)  # a job after all (a retry): started then
+        assert run_sync(again.is_alive)()
+        kernels.release(again)
+    finally:
+        kernels.close()

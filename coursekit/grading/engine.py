@@ -9,6 +9,7 @@ and only them. Recording a submission twice overwrites the same gradebook
 rows, so no grade is ever doubled.
 """
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -192,13 +193,16 @@ def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, schedu
         return
     pool = executors.executor(kind, snap, workers=workers, scheduler=scheduler, template=template)
     run.executor = pool.describe()
-    window = 2 * (workers or executors.default_workers()) if kind == "local" else len(waiting)
+    local = workers or executors.default_workers()
+    window = 2 * local if kind == "local" else len(waiting)
     running, attempts, cancel = {}, {}, True
     try:
         while waiting or running:
             while waiting and len(running) < window:
                 item = waiting.pop(0)
                 job = item if isinstance(item, Job) else item.job(snap.version)
+                if kind == "local":  # the last jobs warm no kernel: none follows them on their worker
+                    job = dataclasses.replace(job, warm_next=len(waiting) >= local)
                 running[pool.submit(job)] = job
             for future in pool.wait(list(running)):
                 job = running.pop(future)

@@ -158,8 +158,10 @@ class WarmKernels:
         if self._next is None:
             self._next = self._launch()
 
-    def take(self, cwd):
+    def take(self, cwd, warm_next=True):
         """Return a warm kernel's manager, working in ``cwd``, and start warming the next one.
+
+        ``warm_next`` False warms none: no job will follow (a later ``take`` starts one then).
 
         Raises
         ------
@@ -189,7 +191,8 @@ class WarmKernels:
                 continue
             finally:
                 kc.stop_channels()
-            self.prepare()
+            if warm_next:
+                self.prepare()
             return km
         raise AssertionError("unreachable")
 

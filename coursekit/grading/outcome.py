@@ -41,6 +41,9 @@ class Job:
     problem : str or None
         Why the submission cannot be graded at all (no notebook of the right
         name), found before any worker sees it.
+    warm_next : bool
+        Whether the worker should warm a kernel for its next job while this one runs: not
+        for the last jobs of a run, which no job follows on their worker.
     """
 
     student: str
@@ -51,6 +54,7 @@ class Job:
     fingerprint: str = ""
     timestamp: str | None = None
     problem: str | None = None
+    warm_next: bool = True
 
 
 @dataclass

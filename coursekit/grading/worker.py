@@ -131,12 +131,12 @@ class Worker:
             result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.notes) if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
             result.notebook, result.cell_seconds, notes, result.exports = self.execute(
-                nb, resources, folder, files)
+                nb, resources, folder, files, job.warm_next)
             result.notes += notes
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def execute(self, nb, resources, folder, files):
+    def execute(self, nb, resources, folder, files, warm_next=True):
         """Run the execution stage on a warm kernel; return the notebook's JSON, cell time, notes and exports.
 
         In secure mode the kernel is sandboxed: the notebook's files go into its job folder, and
@@ -151,7 +151,7 @@ class Worker:
             stage.append(preprocessor)
         kernel = None
         if execute is not None and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
-            kernel = self.kernels.take(folder)
+            kernel = self.kernels.take(folder, warm_next)
             execute.kernel = kernel
             box = getattr(kernel, "coursekit_sandbox", None)
             if box is not None:
