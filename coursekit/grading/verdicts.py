@@ -209,12 +209,16 @@ class TrustedJudge:
     def _prepare(self, assignment):
         try:
             self.specs = all_specs()
-            for spec in self.specs.values():
-                if spec.assignment == assignment:
-                    for index, case in enumerate(spec.cases()):
-                        self.expected_observation(spec, index, case)
         except Exception as error:  # said by every apply: each submission's recording fails and is retried
             self._failure = error
+            return
+        for spec in self.specs.values():
+            if spec.assignment == assignment:
+                for index, case in enumerate(spec.cases()):
+                    try:
+                        self.expected_observation(spec, index, case)
+                    except Exception:  # noqa: S112 -- tried again, and reported, by the verdict that needs it
+                        continue
 
     def wait(self):
         """Wait until the judge is ready; raise what stopped it from getting ready."""
