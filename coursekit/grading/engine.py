@@ -168,6 +168,8 @@ def _grade(root, assignment, students, workers, executor, scheduler, force, time
         _dispatch(todo, snap, recorder, ledger, run, progress, executor, workers, scheduler, template)
     finally:
         recorder.close()
+        if judge is not None:
+            judge.settle()  # its thread must not outlive the run (it sets warning filters)
         run.seconds = time.monotonic() - start
     progress.finish(run)
     return run

@@ -111,6 +111,8 @@ class Recorder:
             outcome.reason, outcome.retry = result.reason, True
         else:
             try:
+                if self.judge is not None:  # its thread sets warning filters too: never both at once
+                    self.judge.wait()
                 with warnings.catch_warnings():
                     # nbgrader's add_submission trips SQLAlchemy 2's backref warning (harmless:
                     # it adds the row itself right after); stock nbgrader prints the same warning.

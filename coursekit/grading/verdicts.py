@@ -220,9 +220,13 @@ class TrustedJudge:
                     except Exception:  # noqa: S112 -- tried again, and reported, by the verdict that needs it
                         continue
 
+    def settle(self):
+        """Wait until the judge's thread is done, ready or not."""
+        self._ready.join()
+
     def wait(self):
         """Wait until the judge is ready; raise what stopped it from getting ready."""
-        self._ready.join()
+        self.settle()
         if self._failure is not None:
             raise RuntimeError(f"the trusted judge could not be prepared: {self._failure}")
 
