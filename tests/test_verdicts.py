@@ -2,15 +2,24 @@
 
 import base64
 import copy
+import json
+import os
+import time
 
 import jsonschema
+import nbformat
 import numpy as np
 import pytest
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
-from coursekit.check import encode
+from coursekit import verdict
+from coursekit.check import FORMAT, encode, observations
+from coursekit.grading.judge import MalformedExportError, _array
+from coursekit.grading.kernels import kernel_environment
 from coursekit.grading.sanitize import check_schemas_once
-from coursekit.grading.verdicts import MalformedExportError, _array
+from coursekit.grading.templates import KernelTemplate, template_environment
+from coursekit.grading.verdicts import TemplateJudge, judge_for
+from coursekit.specs import spec_for
 
 
 def test_an_encoded_array_reads_back_exactly():
@@ -77,3 +86,86 @@ def test_schemas_are_checked_once_with_the_same_verdicts():
     with pytest.raises(jsonschema.ValidationError, match="'weight' is a required property"):
         jsonschema.validate(good, changed, cls=Counting)
     assert len(checks) == 2
+
+
+def export_of(name, fn):
+    """What ``check(name, fn)`` exports in a sandbox, as the worker hands it on (file name, bytes)."""
+    spec = spec_for(name)
+    text = json.dumps({"format": FORMAT, "name": name, "cases": observations(spec, fn)})
+    return (f"1-{name}.json", text.encode())
+
+
+def graded_notebook(names):
+    """A notebook of one grade cell per exercise of ``names``, each calling ``check``."""
+    cells = []
+    for name in names:
+        cell = nbformat.v4.new_code_cell(f"check({name!r}, {name})")
+        cell.metadata.nbgrader = {"grade": True, "solution": False, "locked": True, "points": 1,
+                                  "grade_id": f"test_{name}", "schema_version": 3}
+        cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "True"}, execution_count=1)]
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def children_of(pid):
+    """The live (not zombie) child processes of ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stream:
+                fields = stream.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid) and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_path):
+    reference = verdict.reference_function(spec_for("net_svd"))
+    wrong_order = lambda *args: reference(*args)[::-1]  # noqa: E731 -- the singular values reversed
+    names = ["net_svd", "net_svd", "linear_regression", "net_rsm"]
+    exports = {0: [export_of("net_svd", reference)], 1: [export_of("net_svd", wrong_order)],
+               2: [export_of("linear_regression", verdict.reference_function(spec_for("linear_regression")))]}
+    # net_rsm exported nothing: no evidence, no points
+    template = KernelTemplate.start(None, template_environment(kernel_environment(), secure=True),
+                                    ("numpy", "torch"))
+    forked = judge_for("deep_linear_networks", template)
+    try:
+        assert isinstance(forked, TemplateJudge)
+        decided = graded_notebook(names)
+        forked.apply(decided, exports)
+        judges = children_of(template.pid)
+        assert len(judges) == 1  # the judge: no kernel was asked for
+    finally:
+        forked.close()
+        deadline = time.monotonic() + 10
+        while children_of(template.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not children_of(template.pid)  # the judge ends with its connection
+        template.close()
+    in_process = judge_for("deep_linear_networks")
+    expected = graded_notebook(names)
+    in_process.apply(expected, exports)
+    in_process.close()
+    assert [cell.outputs for cell in decided.cells] == [cell.outputs for cell in expected.cells]
+    failures = [[output.get("evalue", "") for output in cell.outputs if output.output_type == "error"]
+                for cell in decided.cells]
+    assert failures[0] == [] and failures[2] == []  # right work passes, and loses its execute_result
+    assert all(not cell.outputs for cell in (decided.cells[0], decided.cells[2]))
+    assert "net_svd is not right yet" in failures[1][0]
+    assert "exported nothing" in failures[3][0]
+
+
+def test_a_judge_whose_template_died_fails_the_recording_it_is_asked_for():
+    template = KernelTemplate.start(None, template_environment(kernel_environment(), secure=True),
+                                    ("numpy",))
+    template.process.kill()
+    template.process.wait()
+    judge = judge_for("deep_linear_networks", template)
+    try:
+        with pytest.raises(RuntimeError, match="template"):
+            judge.apply(graded_notebook(["net_svd"]), {})
+    finally:
+        judge.close()
+        template.close()

@@ -10,7 +10,8 @@ One stage per module:
   ``sandbox_launch``, checked by ``sandbox_probe``; secure mode, the default);
 - ``execute``: nbgrader's ``Execute``, robust to dying kernels and output floods;
 - ``worker``: read, sanitize and execute one submission (no gradebook writes);
-- ``verdicts``: in secure mode, grade cells decided outside the sandbox from what ``check`` exported;
+- ``verdicts``: in secure mode, grade cells decided outside the sandbox from what ``check`` exported,
+  by a trusted ``judge`` (a child of the kernel template in local runs);
 - ``executors``: a local process pool or a Dask cluster;
 - ``record``: the coordinator, the gradebook's only writer;
 - ``ledger``: ``autograded/<assignment>/grading-report.json``, for resuming;

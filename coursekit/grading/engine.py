@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from coursekit import course
-from coursekit.grading import executors, sandbox_probe, snapshot, submissions
+from coursekit.grading import executors, sandbox_probe, snapshot, submissions, verdicts
 from coursekit.grading.kernels import PREWARMED_MODULES
 from coursekit.grading.ledger import Ledger, report_path
 from coursekit.grading.outcome import FAILED, SCORED, Job, Result
@@ -144,14 +144,9 @@ def _grade(root, assignment, students, workers, executor, scheduler, force, time
     coursedir = course.course_directory(root, config)
     snap = snapshot.take(coursedir, assignment, config, modules=PREWARMED_MODULES)
     snap.secure = secure
-    judge = None
-    if secure:
-        from coursekit.grading.verdicts import TrustedJudge
-
-        judge = TrustedJudge(assignment)  # gets ready in a thread while the kernels warm up
     found = submissions.find(coursedir, assignment, snap.notebook, students)
     ledger = Ledger(report_path(coursedir, assignment), assignment)
-    recorder = Recorder(coursedir, snap, config, judge=judge)
+    recorder = Recorder(coursedir, snap, config)
     run = GradingRun(assignment=assignment, report=str(ledger.path), secure=secure)
     try:
         graded = recorder.graded()
@@ -168,8 +163,6 @@ def _grade(root, assignment, students, workers, executor, scheduler, force, time
         _dispatch(todo, snap, recorder, ledger, run, progress, executor, workers, scheduler, template)
     finally:
         recorder.close()
-        if judge is not None:
-            judge.settle()  # its thread must not outlive the run (it sets warning filters)
         run.seconds = time.monotonic() - start
     progress.finish(run)
     return run
@@ -194,6 +187,8 @@ def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, schedu
     if not waiting:
         return
     pool = executors.executor(kind, snap, workers=workers, scheduler=scheduler, template=template)
+    if snap.secure:  # forked from the workers' kernel template when they have one
+        recorder.judge = verdicts.judge_for(snap.assignment, getattr(pool, "template", None))
     run.executor = pool.describe()
     local = workers or executors.default_workers()
     window = 2 * local if kind == "local" else len(waiting)
@@ -224,4 +219,8 @@ def _dispatch(todo, snap, recorder, ledger, run, progress, kind, workers, schedu
                 finish(job, result)
         cancel = False
     finally:
-        pool.close(cancel=cancel)
+        try:
+            if recorder.judge is not None:
+                recorder.judge.close()  # its thread must not outlive the run
+        finally:
+            pool.close(cancel=cancel)

@@ -66,9 +66,9 @@ class Recorder:
         The assignment being graded.
     config : traitlets.config.Config
         The course's nbgrader configuration.
-    judge : TrustedJudge, optional
+    judge : TrustedJudge or TemplateJudge, optional
         Secure mode: decides every grade cell of an executed notebook from its exports,
-        before nbgrader reads the scores.
+        before nbgrader reads the scores (``engine`` sets it once the run's executor exists).
     """
 
     def __init__(self, coursedir, snapshot, config, judge=None):
@@ -111,8 +111,8 @@ class Recorder:
             outcome.reason, outcome.retry = result.reason, True
         else:
             try:
-                if self.judge is not None:  # its thread sets warning filters too: never both at once
-                    self.judge.wait()
+                if self.judge is not None:  # its thread may set warning filters too: never both at once
+                    self.judge.settle_warnings()
                 with warnings.catch_warnings():
                     # nbgrader's add_submission trips SQLAlchemy 2's backref warning (harmless:
                     # it adds the row itself right after); stock nbgrader prints the same warning.
@@ -157,7 +157,7 @@ class Recorder:
             "metadata": {"name": job.notebook, "path": str(destination)},
         }
         nb = nbformat.reads(result.notebook, as_version=4)
-        if self.judge is not None:
+        if self.snapshot.secure:  # without a judge (None), recording fails: never the kernel's word
             self.judge.apply(nb, result.exports or {})  # no exports, no points
         text, _ = self.exporter.from_notebook_node(nb, resources)
         (destination / f"{job.notebook}.ipynb").write_text(text)

@@ -54,7 +54,7 @@ def serve(address, parent, modules, more=False):
 
     def stop(*_):
         if os.getpid() == template:  # a kernel forked a moment ago has not reset this handler yet
-            for pid in kernels:
+            for pid in [*kernels, *owners]:
                 _signal(pid, signal.SIGKILL)
             os._exit(0)  # nothing to flush; tearing torch down would only take time
 
@@ -63,7 +63,7 @@ def serve(address, parent, modules, more=False):
         _serve(server, parent, kernels, owners)
     finally:
         if os.getpid() == template:
-            for pid in kernels:
+            for pid in [*kernels, *owners]:
                 _signal(pid, signal.SIGKILL)
 
 
@@ -118,6 +118,13 @@ def _serve(server, parent, kernels, owners):
                 except ValueError:  # a stand-in that died before asking
                     stand_in.close()
                     continue
+                if "judge" in request:  # the coordinator's trusted judge: it talks to it directly
+                    pid = os.fork()
+                    if pid == 0:
+                        judge(request, stand_in, [server, *kernels.values()])
+                    owners[pid] = request["owner"]
+                    stand_in.close()
+                    continue
                 pid = os.fork()
                 if pid == 0:
                     kernel(request, [server, stand_in, *kernels.values()])
@@ -132,8 +139,8 @@ def _serve(server, parent, kernels, owners):
 
 
 def _reap(kernels, owners):
-    """Tell each finished kernel's stand-in how it ended."""
-    while kernels:
+    """Tell each finished kernel's stand-in how it ended (and reap a finished judge)."""
+    while kernels or owners:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
@@ -225,6 +232,31 @@ def kernel(request, inherited):
         if not sandboxed:
             argv.append(f"--IPKernelApp.parent_handle={os.getppid()}")
         IPKernelApp.launch_instance(argv=argv)
+    except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
+        import traceback
+
+        traceback.print_exc()
+        os._exit(1)
+    os._exit(0)
+
+
+def judge(request, connection, inherited):
+    """In the forked child: the coordinator's trusted judge (``coursekit.grading.judge.serve``).
+
+    It is never a kernel and never in a sandbox; it has the template's modules (torch...)
+    in memory, and ``connection``, which only the coordinator holds, is its only channel.
+    """
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for other in inherited:
+            other.close()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        from multiprocessing.connection import Connection
+
+        served = Connection(connection.detach())
+        importlib.import_module("coursekit.grading.judge").serve(served, request["judge"])
     except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
         import traceback
 
