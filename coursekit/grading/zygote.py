@@ -79,9 +79,11 @@ def warm_up():
     """Pay once, before any fork, what a notebook's first optimizer step and first figure cost.
 
     Neither draws a random number (the kernels' random states stay untouched) and
-    the tensors are far too small for torch to start its thread pool.
+    the tensors are far too small for torch to start its thread pool. The optimizer step is
+    taken only when ``torch._dynamo`` was asked for (notebooks that import torch): an
+    optimizer imports it, seconds of CPU that a notebook without torch never pays.
     """
-    if "torch" in sys.modules:
+    if "torch._dynamo" in sys.modules:
         import torch
 
         weight = torch.ones(2, requires_grad=True)
