@@ -19,6 +19,7 @@ enters the job's sandbox before it becomes the kernel (``sandbox_launch.enter``)
 Without a template, bwrap starts a fresh interpreter in the sandbox.
 """
 
+import concurrent.futures
 import os
 import queue
 import subprocess
@@ -156,13 +157,16 @@ class WarmKernels:
         elif template is None:
             template = template_for(kernel_name, folder, env, modules, secure=limits is not None)
         self.template = template
-        self._next = None
+        self._next = None  # the future of the next kernel: (manager, client, prelude's msg_id)
         self._launched = 0
+        # launching a kernel (a sandbox's holder, the stand-in) and disposing of one (its sandbox)
+        # take 0.1-0.2 s of waiting for other processes: done here, they stay off the notebooks' path
+        self._launcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kernel launcher")
 
     def prepare(self):
-        """Launch the next kernel now, if none is warming up already."""
+        """Start launching the next kernel, if none is warming up already."""
         if self._next is None:
-            self._next = self._launch()
+            self._next = self._launcher.submit(self._launch)
 
     def take(self, cwd, warm_next=True):
         """Return a warm kernel's manager, working in ``cwd``, and start warming the next one.
@@ -175,16 +179,16 @@ class WarmKernels:
             When two kernels in a row fail to start.
         """
         for attempt in range(2):
+            self.prepare()
+            launched, self._next = self._next, None
             try:
-                self.prepare()
+                km, kc, msg_id = launched.result()
             except KernelStartError:
                 if self.template is None or attempt:
                     raise
                 self.template.close()  # a broken template: launch kernels the ordinary way
                 self.template = None
                 continue
-            km, kc, msg_id = self._next
-            self._next = None
             try:
                 self._await(km, kc, msg_id)
                 if self.limits is None:  # a sandboxed kernel already works in its own job folder
@@ -203,23 +207,27 @@ class WarmKernels:
         raise AssertionError("unreachable")
 
     def release(self, km):
-        """Kill a kernel at once: nothing in it is worth a graceful shutdown.
+        """Kill a kernel at once, in the launcher's thread: nothing in it is worth a graceful shutdown.
 
         SIGKILL and reap, then jupyter_client's cleanup (connection files, control socket):
         its ``shutdown_kernel(now=True)`` interrupts the kernel first and then polls every
         0.1 s until it has gone, 0.1-0.2 s of every notebook's grading.
         """
-        kill(km)
         try:
-            run_sync(km.cleanup_resources)()
-        except RuntimeError:
-            pass
+            self._launcher.submit(dispose, km)
+        except RuntimeError:  # closed already (the worker is going): here and now, then
+            dispose(km)
 
     def close(self):
         """Kill the kernel warming up, if any, and the template (safe from any thread)."""
-        if self._next is not None:
-            km, kc, _ = self._next
-            self._next = None
+        launched, self._next = self._next, None
+        try:  # after the kernels released so far are disposed of
+            self._launcher.submit(close_event_loop)
+        except RuntimeError:  # closed before
+            pass
+        self._launcher.shutdown(wait=True)
+        if launched is not None and launched.exception() is None:
+            km, kc, _ = launched.result()
             kc.stop_channels()
             kill(km)
         if self.template is not None:
@@ -283,6 +291,22 @@ class WarmKernels:
                 return reply
         raise KernelStartError(f"the {self.kernel_name} kernel did not start within "
                                f"{self.startup_timeout:g} s: {last_words(km)}")
+
+
+def close_event_loop():
+    """Close this thread's event loop, which jupyter_core's ``run_sync`` made: not left to the collector."""
+    from jupyter_core.utils import ensure_event_loop
+
+    ensure_event_loop().close()
+
+
+def dispose(km):
+    """Kill a kernel (SIGKILL, reaped), close its sandbox and let jupyter_client clean up."""
+    kill(km)
+    try:
+        run_sync(km.cleanup_resources)()
+    except RuntimeError:
+        pass
 
 
 def forget_log(km):
