@@ -34,6 +34,27 @@ WORKER = textwrap.dedent("""
 """)
 
 
+#: A worker stand-in that takes a kernel and prints the kinds of output a figure's cell shows.
+FIGURE = textwrap.dedent("""
+    import json, sys, tempfile
+    from coursekit.grading.kernels import WarmKernels, kernel_environment
+    from coursekit.grading.templates import KernelTemplate
+
+    template = KernelTemplate.attach(json.loads(sys.argv[1]))
+    kernels = WarmKernels("python3", tempfile.mkdtemp(), kernel_environment(), template=template)
+    km = kernels.take(tempfile.gettempdir(), warm_next=False)
+    kc = km.blocking_client()
+    kc.start_channels()
+    shown = []
+    kc.execute_interactive("import matplotlib.pyplot as plt; plt.plot([0, 1], [1, 0]); plt.show()",
+                           output_hook=lambda msg: shown.extend(msg["content"].get("data", {})))
+    print(json.dumps(shown), flush=True)
+    kc.stop_channels()
+    kernels.release(km)
+    kernels.close()
+""")
+
+
 def alive(pid):
     """Whether ``pid`` runs (a zombie does not)."""
     return os.path.exists(f"/proc/{pid}") and not sandbox.zombie(pid)
@@ -151,3 +172,10 @@ def test_the_last_job_of_a_worker_warms_no_kernel_after_it(template, tmp_path):
         kernels.release(again)
     finally:
         kernels.close()
+
+
+def test_a_forked_kernel_shows_its_figures_inline(template):
+    """The template imported matplotlib.pyplot; the kernel still gets the inline backend, its own."""
+    shown = subprocess.run([sys.executable, "-c", FIGURE, json.dumps(template.sharing())],
+                           capture_output=True, text=True, timeout=120)
+    assert "image/png" in json.loads(shown.stdout.strip().splitlines()[-1]), shown.stderr[-2000:]
