@@ -92,7 +92,6 @@ def _array(value):
     return np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
 
 
-
 class Judge:
     """Judges exported observations against the reference, caching the reference's observations."""
 

@@ -123,10 +123,15 @@ class KernelTemplate:
             return self.process.poll() is None
         return os.path.exists(f"/proc/{self.pid}") and not zombie(self.pid)
 
-    def wait(self, timeout):
-        """Wait until the template listens; raise ``KernelStartError`` if it dies or is too slow."""
+    def wait(self, timeout, cancelled=None):
+        """Wait until the template listens; raise ``KernelStartError`` if it dies or is too slow.
+
+        ``cancelled``, a ``threading.Event``, once set, ends the wait with a ``KernelStartError`` too.
+        """
         deadline = time.monotonic() + timeout
         while not os.path.exists(self.address):
+            if cancelled is not None and cancelled.is_set():
+                raise KernelStartError("waiting for the kernel template was cancelled")
             if not self.alive() or time.monotonic() > deadline:
                 text = self.log.read_text(errors="replace").strip()[-400:]
                 raise KernelStartError(f"the kernel template did not start: {text or 'no output'}")

@@ -30,7 +30,6 @@ import pickle
 import socket
 import stat
 import threading
-import time
 
 from nbgrader.utils import is_grade
 
@@ -135,9 +134,12 @@ class TrustedJudge:
     """
 
     def __init__(self, assignment=None):
+        self._start(self._prepare, assignment)
+
+    def _start(self, target, assignment):
+        """Make the judge ready in a thread of its own, running ``target(assignment)``."""
         self._failure = None
-        self._ready = threading.Thread(target=self._prepare, args=(assignment,), name="trusted judge",
-                                       daemon=True)
+        self._ready = threading.Thread(target=target, args=(assignment,), name="trusted judge", daemon=True)
         self._ready.start()
 
     def _prepare(self, assignment):
@@ -209,22 +211,13 @@ class TemplateJudge(TrustedJudge):
     def __init__(self, assignment, template, timeout=START_TIMEOUT):
         self.template, self.timeout, self.connection = template, timeout, None
         self._closing = threading.Event()
-        self._failure = None
-        self._ready = threading.Thread(target=self._connect, args=(assignment,), name="trusted judge",
-                                       daemon=True)
-        self._ready.start()
+        self._start(self._connect, assignment)
 
     def _connect(self, assignment):
         from multiprocessing.connection import Connection
 
-        try:
-            deadline = time.monotonic() + self.timeout
-            while not os.path.exists(self.template.address):  # the template listens once it has imported
-                if self._closing.is_set():
-                    raise RuntimeError("the run ended first")
-                if not self.template.alive() or time.monotonic() > deadline:
-                    raise RuntimeError("the kernel template did not start")
-                time.sleep(0.05)
+        try:  # the template listens once it has imported; a run that ends first stops the wait
+            self.template.wait(self.timeout, cancelled=self._closing)
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stream:
                 stream.connect(self.template.address)
                 stream.sendall((json.dumps({"judge": assignment, "owner": os.getpid()}) + "\n").encode())
