@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 import nbformat
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # What the page shows of every cell, in notebook order (JupyterLab numbers its cells from 0).
 READ_CELLS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')].map(cell => ({
@@ -34,6 +35,18 @@ QUIET = """() => {
   const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-InputPrompt')];
   return /\\|\\s*Idle/.test(status) && !prompts.some(p => p.textContent.includes('[*]'));
 }"""
+
+# The run as the page shows it, for a wait that gives up: kernel status, active cell, prompts, dialogs.
+STATE = """() => ({
+  status: (document.querySelector('#jp-main-statusbar')?.textContent ?? '').replace(/\\s+/g, ' ').trim(),
+  active: document.querySelector('.jp-NotebookPanel .jp-Cell.jp-mod-active')?.dataset.windowedListIndex,
+  prompts: [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')].map(cell =>
+      cell.dataset.windowedListIndex + (cell.querySelector('.jp-InputPrompt')?.textContent ?? '').trim()),
+  dialogs: [...document.querySelectorAll('.jp-Dialog')].map(d => d.textContent.trim().slice(0, 300)),
+})"""
+# A click that selects or runs nothing is tried again, as a person would: this often, this long apart.
+ATTEMPTS = 3
+ATTEMPT_WAIT_MS = 10_000
 
 CELL = '.jp-NotebookPanel .jp-Cell[data-windowed-list-index="{index}"]'
 EXECUTED = re.compile(r"^\[\d+\]:$")
@@ -112,21 +125,69 @@ class NotebookPage:
         self.page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(f"^{re.escape(item)}$")).click()
 
     def select(self, index):
-        """Select cell ``index`` by clicking its prompt."""
-        self.page.locator(f"{CELL.format(index=index)} .jp-InputPrompt").click()
+        """Select cell ``index`` by clicking its prompt, and see that it became the active cell.
+
+        A click that lands while the notebook still scrolls or lays out selects another
+        cell; a person then clicks again, and so does this.
+        """
+        cell = CELL.format(index=index)
+        for _ in range(ATTEMPTS):
+            self.page.locator(f"{cell} .jp-InputPrompt").click()
+            try:
+                self.page.wait_for_function(
+                    f"() => document.querySelector('{cell}').classList.contains('jp-mod-active')",
+                    timeout=ATTEMPT_WAIT_MS)
+                return
+            except PlaywrightTimeout:
+                continue
+        raise AssertionError(f"cell {index} never became the active cell: {self.state()}")
 
     def wait_until_ran(self, index):
         """Wait until cell ``index`` shows an execution count and nothing else runs or waits to run."""
         prompt = f"{CELL.format(index=index)} .jp-InputPrompt"
-        self.page.wait_for_function(
-            f"() => /^\\[\\d+\\]:$/.test(document.querySelector('{prompt}').textContent.trim())"
-            f" && ({QUIET})()")
+        try:
+            self.page.wait_for_function(
+                f"() => /^\\[\\d+\\]:$/.test(document.querySelector('{prompt}').textContent.trim())"
+                f" && ({QUIET})()")
+        except PlaywrightTimeout:
+            raise AssertionError(f"cell {index} did not run: {self.state()}") from None
+
+    def state(self):
+        """What the page shows of the run: the kernel's status, the active cell, every prompt, dialogs."""
+        return self.page.evaluate(STATE)
 
     def run_all(self):
         """Run > Run All Cells, as a person does; JupyterLab stops at the first cell that fails."""
         first = next(c.index for c in self.cells() if c.runnable)
-        self.menu("Run", "Run All Cells")
+        self.start(first, "Run All Cells")
         self.wait_until_ran(first)
+
+    def run_from(self, index):
+        """Run cell ``index`` and every cell below it from the Run menu; wait until the run ends."""
+        # JupyterLab greys "and All Below" out for the last cell, and "Run Selected Cell" adds a cell.
+        last = index == len(self.notebook.cells) - 1
+        item = "Run Selected Cell and Do not Advance" if last else "Run Selected Cell and All Below"
+        self.start(index, item, select=True)
+        self.wait_until_ran(index)
+
+    def start(self, index, item, select=False):
+        """Click ``item`` of the Run menu (after selecting cell ``index``) until cell ``index`` starts.
+
+        A click on a menu item that the notebook has not enabled yet runs nothing and
+        says nothing; a person who sees no cell start clicks again, and so does this.
+        """
+        prompt = f"{CELL.format(index=index)} .jp-InputPrompt"
+        started = f"() => /^\\[(\\*|\\d+)\\]:$/.test(document.querySelector('{prompt}').textContent.trim())"
+        for _ in range(ATTEMPTS):
+            if select:
+                self.select(index)
+            self.menu("Run", item)
+            try:
+                self.page.wait_for_function(started, timeout=ATTEMPT_WAIT_MS)
+                return
+            except PlaywrightTimeout:
+                self.page.keyboard.press("Escape")  # a menu left open by a disabled item
+        raise AssertionError(f"Run > {item} never started cell {index}: {self.state()}")
 
     def run_every_cell(self):
         """Run all cells; after each failure, carry on from the next cell not run yet.
@@ -145,12 +206,7 @@ class NotebookPage:
             stops += 1
             if stops > len(self.notebook.cells):
                 raise RuntimeError(f"cells that never run: {[c.name for c in waiting]}")
-            self.select(waiting[0].index)
-            # JupyterLab greys "and All Below" out for the last cell, and "Run Selected Cell" adds a cell.
-            last = waiting[0].index == len(self.notebook.cells) - 1
-            item = "Run Selected Cell and Do not Advance" if last else "Run Selected Cell and All Below"
-            self.menu("Run", item)
-            self.wait_until_ran(waiting[0].index)
+            self.run_from(waiting[0].index)
 
     def cells(self):
         """Every cell as the page shows it now, with its nbgrader metadata from the file."""
