@@ -8,9 +8,11 @@ three additions:
 
 - it runs on a kernel the worker started ahead of time (``WarmKernels``);
 - when the kernel dies (``os._exit``, a crash) or stops answering after a
-  timeout, the cell it was running gets an error output saying so, and every
-  grade cell after it an error output saying it was not run, so that nbgrader
-  scores them zero and the cells that did run keep their scores;
+  timeout (it is given up when the interrupted cell has not stopped after as
+  long again as the timeout), the cell it was running gets an error output
+  saying so, and every grade cell after it an error output saying it was not
+  run, so that nbgrader scores them zero and the cells that did run keep their
+  scores;
 - it keeps at most ``max_output_bytes`` of printed or displayed output per cell in memory
   (nbgrader's ``LimitOutput`` trims lines only after the whole flood has been
   stored), never dropping a kind of output that decides a grade: an error, an
@@ -143,11 +145,22 @@ class GradingExecute(Execute):
         """Execute one cell and add up the time it took."""
         self._running = index
         start = time.monotonic()
+        iopub_timeout = self.iopub_timeout
         try:
             return super().preprocess_cell(cell, resources, index)
         finally:
+            self.iopub_timeout = iopub_timeout
             self.cell_seconds += time.monotonic() - start
             self._take_exports()
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """Interrupt a cell that ran out of time, which then has as long again to stop.
+
+        A kernel that ignores the interrupt (a loop that catches ``KeyboardInterrupt``)
+        is given up ``timeout`` seconds later, or ``iopub_timeout`` if that is shorter.
+        """
+        self.iopub_timeout = min(self.iopub_timeout, timeout)
+        return await super()._async_handle_timeout(timeout, cell)
 
     def _take_exports(self):
         """Move what ``check`` exported out of the sandbox, as the running cell's (secure mode)."""
