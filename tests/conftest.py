@@ -141,5 +141,14 @@ def pytest_generate_tests(metafunc):
     if "scenario" in metafunc.fixturenames:
         pairs = [(a, s) for a in ASSIGNMENTS for s in scenarios.scenarios(a, ROOT)]
         metafunc.parametrize(("assignment", "scenario"), pairs, ids=[f"{a}:{s}" for a, s in pairs])
-    elif "assignment" in metafunc.fixturenames:
+    elif "assignment" in metafunc.fixturenames and not parametrized(metafunc, "assignment"):
         metafunc.parametrize("assignment", ASSIGNMENTS)
+
+
+def parametrized(metafunc, name):
+    """Whether a ``parametrize`` mark of the test itself already gives ``name`` its values."""
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0]
+        if name in ([n.strip() for n in names.split(",")] if isinstance(names, str) else names):
+            return True
+    return False
