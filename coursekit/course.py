@@ -18,9 +18,15 @@ from traitlets.config.loader import PyFileConfigLoader
 from coursekit.build import environment
 
 
-def nbgrader(root, *args, log_level="WARN"):
-    """Run an ``nbgrader`` command in the course directory ``root``; fail if it fails."""
+def nbgrader(root, *args, log_level="WARN", niceness=0):
+    """Run an ``nbgrader`` command in the course directory ``root``; fail if it fails.
+
+    A positive ``niceness`` runs it (and the kernels it starts) at that nice level:
+    it then only takes the CPU that other work leaves idle.
+    """
     command = [sys.executable, "-m", "nbgrader", *args, f"--log-level={log_level}"]
+    if niceness:
+        command = ["nice", "-n", str(niceness), *command]
     subprocess.run(command, cwd=root, check=True, env=environment())
 
 
@@ -60,9 +66,9 @@ def submit(root, student, assignment, notebook):
     shutil.copyfile(notebook, folder / f"{assignment}.ipynb")
 
 
-def autograde(root, assignment, log_level="WARN"):
+def autograde(root, assignment, log_level="WARN", niceness=0):
     """Grade every submission with stock ``nbgrader autograde``, one notebook after another."""
-    nbgrader(root, "autograde", assignment, "--force", log_level=log_level)
+    nbgrader(root, "autograde", assignment, "--force", log_level=log_level, niceness=niceness)
 
 
 def generate_feedback(root, assignment):
