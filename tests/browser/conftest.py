@@ -30,17 +30,20 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = ROOT / "test-artifacts"
-# The machine is shared and slow at times: waits are generous, and no assertion is timed.
+# The machine is shared and slow at times (stock nbgrader grades the test classes beside the browser
+# tests, at a low priority): waits are generous, and no assertion is timed.
 STARTUP_SECONDS = 600
-PAGE_TIMEOUT_MS = 300_000
+PAGE_TIMEOUT_MS = 600_000
 
 # User settings of the test servers: no news or update checks (they would fetch from the internet),
-# every cell kept in the page (JupyterLab otherwise detaches the cells scrolled out of view), and
-# no autosave (a notebook is read from the file as the course holds it, never as a test left it).
+# every cell kept in the page (JupyterLab otherwise detaches the cells scrolled out of view), no
+# autosave (a notebook is read from the file as the course holds it, never as a test left it, unless
+# the test saves it), and widget state saved with a notebook (what its Output widgets captured).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    "@jupyter-widgets/jupyterlab-manager/plugin": {"saveState": True},
 }
 
 

@@ -46,7 +46,8 @@ STATE = """() => ({
 })"""
 # A click that selects or runs nothing is tried again, as a person would: this often, this long apart.
 ATTEMPTS = 3
-ATTEMPT_WAIT_MS = 10_000
+ATTEMPT_WAIT_MS = 15_000
+SAVE_SECONDS = 60
 
 CELL = '.jp-NotebookPanel .jp-Cell[data-windowed-list-index="{index}"]'
 EXECUTED = re.compile(r"^\[\d+\]:$")
@@ -207,6 +208,26 @@ class NotebookPage:
             if stops > len(self.notebook.cells):
                 raise RuntimeError(f"cells that never run: {[c.name for c in waiting]}")
             self.run_from(waiting[0].index)
+
+    def save(self):
+        """File > Save Notebook, as a person saves a notebook they ran; wait until the file is written.
+
+        Returns
+        -------
+        nbformat.NotebookNode
+            The notebook as JupyterLab wrote it: the outputs the kernel sent, and the
+            state of its widgets (with ``saveState`` on, as the test servers have it).
+        """
+        file = self.server.root / self.path
+        before = file.stat().st_mtime_ns
+        self.menu("File", "Save Notebook")
+        self.page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')")
+        deadline = time.monotonic() + SAVE_SECONDS
+        while file.stat().st_mtime_ns == before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.path} was not written: {self.state()}")
+            time.sleep(0.2)
+        return nbformat.read(file, as_version=4)
 
     def cells(self):
         """Every cell as the page shows it now, with its nbgrader metadata from the file."""

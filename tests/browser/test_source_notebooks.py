@@ -2,26 +2,22 @@
 
 Every cell runs with no red output (no error, no warning), every figure the
 kernel draws is shown, and every widget is rendered, sliders included. How many
-figures and widgets to expect comes from a headless nbclient run of the same
-notebook in the same environment, so the test holds for any assignment.
+figures and widgets to expect comes from the notebook as JupyterLab saves it
+after the run: the outputs the kernel sent and the state of its widgets (what
+Output widgets captured included), all of which the page must show.
 
 A source notebook run outside grading trains for its full budget (about a
-minute each), twice: headless, in a process of its own, while the page runs it.
-Every assignment runs by
-default; ``COURSEKIT_BROWSER_SOURCES`` set to a comma-separated list of
-assignments checks only those (the others are skipped, saying so).
+minute each). Every assignment runs by default; ``COURSEKIT_BROWSER_SOURCES``
+set to a comma-separated list of assignments checks only those (the others are
+skipped, saying so).
 """
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from browser.labpage import NotebookPage, error_summary
-from coursekit.build import environment, poll_in_slices, source_path
+from coursekit.build import source_path
 
 SELECTION = "COURSEKIT_BROWSER_SOURCES"
 DEFAULT = "all"
@@ -35,8 +31,8 @@ def selected(assignment):
     return wanted == "all" or assignment in wanted.split(",")
 
 
-def headless_run(path):
-    """Run a notebook with nbclient as JupyterLab would (not graded); count what it displays.
+def displayed(nb):
+    """Count what a notebook that ran displayed, from its outputs and its saved widget state.
 
     Returns
     -------
@@ -45,11 +41,6 @@ def headless_run(path):
         ``widgets``: widget views displayed in the cells' outputs and inside Output widgets;
         ``sliders``: slider widgets among the notebook's widgets.
     """
-    nb = nbformat.read(path, as_version=4)
-    env = environment()
-    env.pop("NBGRADER_EXECUTION", None)
-    poll_in_slices(NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
-                                  resources={"metadata": {"path": str(path.parent)}})).execute(env=env)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     models = list(state.values())
@@ -63,7 +54,7 @@ def headless_run(path):
 
 
 def instructor_view_problems(cells, expected):
-    """What is wrong with a source notebook run in JupyterLab, against the headless run's counts."""
+    """What is wrong with a source notebook run in JupyterLab, against what it displayed."""
     problems = []
     for cell in cells:
         if cell.runnable and not cell.executed:
@@ -88,15 +79,13 @@ def test_source_runs_with_every_figure_and_widget_shown(course_server, page, art
     if not selected(assignment):
         pytest.skip(f"{SELECTION} does not select {assignment}")
     path = source_path(assignment).as_posix()
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        headless = pool.submit(headless_run, course_server.root / path)
-        notebook = NotebookPage(page, course_server, path).open()
-        try:
-            stops = notebook.run_every_cell()
-            expected = headless.result()
-            cells = notebook.wait_for_outputs(expected)
-        finally:
-            notebook.screenshots(artifacts, assignment)
-            course_server.shut_down_kernels()
+    notebook = NotebookPage(page, course_server, path).open()
+    try:
+        stops = notebook.run_every_cell()
+        expected = displayed(notebook.save())
+        cells = notebook.wait_for_outputs(expected)
+    finally:
+        notebook.screenshots(artifacts, assignment)
+        course_server.shut_down_kernels()
     problems = instructor_view_problems(cells, expected)
     assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
