@@ -256,10 +256,8 @@ class NotebookPage:
         deadline = time.monotonic() + seconds
         while True:
             cells = self.cells()
-            shown = {"figures": sum(ok for c in cells for ok in c.images),
-                     "widgets": sum(ok for c in cells for ok in c.widgets),
-                     "sliders": sum(ok for c in cells for ok in c.sliders)}
-            if all(shown[what] >= count for what, count in expected.items()) or time.monotonic() > deadline:
+            counts = shown(cells)
+            if all(counts[what] >= count for what, count in expected.items()) or time.monotonic() > deadline:
                 return cells
             self.page.wait_for_timeout(1000)
 
@@ -282,6 +280,13 @@ class NotebookPage:
             self.page.screenshot(path=path)
             paths.append(path)
         return paths
+
+
+def shown(cells):
+    """How many figures, widgets and sliders the page shows rendered, over ``cells``."""
+    return {"figures": sum(ok for c in cells for ok in c.images),
+            "widgets": sum(ok for c in cells for ok in c.widgets),
+            "sliders": sum(ok for c in cells for ok in c.sliders)}
 
 
 def error_summary(text):

@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from browser.labpage import NotebookPage, error_summary
+from browser.labpage import NotebookPage, error_summary, shown
 from coursekit.build import source_path
 
 SELECTION = "COURSEKIT_BROWSER_SOURCES"
@@ -65,13 +65,9 @@ def instructor_view_problems(cells, expected):
             what = f"{ename}{where}" if ename else "stderr output"
             problems.append(f"{cell.name}: {what}: {message[:300]!r}")
         problems += [f"{cell.name}: widget not rendered: {text[:200]}" for text in cell.unrendered]
-    shown = {
-        "figures": sum(ok for c in cells for ok in c.images),
-        "widgets": sum(ok for c in cells for ok in c.widgets),
-        "sliders": sum(ok for c in cells for ok in c.sliders),
-    }
-    problems += [f"{what}: the kernel displayed {expected[what]}, the page shows {shown[what]}"
-                 for what in expected if shown[what] != expected[what]]
+    counts = shown(cells)
+    problems += [f"{what}: the kernel displayed {expected[what]}, the page shows {counts[what]}"
+                 for what in expected if counts[what] != expected[what]]
     return problems
 
 
