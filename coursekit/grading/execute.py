@@ -65,7 +65,8 @@ class GradingExecute(Execute):
     iopub_timeout = Integer(
         60, help="Seconds to wait for a cell's last outputs after its reply, as nbclient's iopub_timeout; "
         "longer than nbclient's 4 s, which a cell interrupted while it draws a figure on a busy machine "
-        "can exceed: only a kernel stuck that long is given up.").tag(config=True)
+        "can exceed: only a kernel stuck that long is given up. A cell interrupted because it ran out of "
+        "time has at most its timeout (``_async_handle_timeout``).").tag(config=True)
 
     def __init__(self, kernel=None, exports=None, **kwargs):
         super().__init__(**kwargs)
