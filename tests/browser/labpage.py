@@ -47,6 +47,8 @@ STATE = """() => ({
 # A click that selects or runs nothing is tried again, as a person would: this often, this long apart.
 ATTEMPTS = 3
 ATTEMPT_WAIT_MS = 15_000
+# A run aborted by the kernel is started again after this pause.
+ABORTED_WAIT_MS = 2_000
 SAVE_SECONDS = 60
 
 CELL = '.jp-NotebookPanel .jp-Cell[data-windowed-list-index="{index}"]'
@@ -144,14 +146,21 @@ class NotebookPage:
         raise AssertionError(f"cell {index} never became the active cell: {self.state()}")
 
     def wait_until_ran(self, index):
-        """Wait until cell ``index`` shows an execution count and nothing else runs or waits to run."""
+        """Wait until cell ``index`` is not running and nothing else runs or waits to run.
+
+        Returns
+        -------
+        bool
+            Whether the cell ran (shows an execution count); False when its run was
+            aborted or cancelled (its prompt went back to ``[ ]``).
+        """
         prompt = f"{CELL.format(index=index)} .jp-InputPrompt"
         try:
             self.page.wait_for_function(
-                f"() => /^\\[\\d+\\]:$/.test(document.querySelector('{prompt}').textContent.trim())"
-                f" && ({QUIET})()")
+                f"() => !document.querySelector('{prompt}').textContent.includes('[*]') && ({QUIET})()")
         except PlaywrightTimeout:
-            raise AssertionError(f"cell {index} did not run: {self.state()}") from None
+            raise AssertionError(f"the run at cell {index} did not end: {self.state()}") from None
+        return bool(EXECUTED.match(self.page.locator(prompt).text_content().strip()))
 
     def state(self):
         """What the page shows of the run: the kernel's status, the active cell, every prompt, dialogs."""
@@ -160,16 +169,31 @@ class NotebookPage:
     def run_all(self):
         """Run > Run All Cells, as a person does; JupyterLab stops at the first cell that fails."""
         first = next(c.index for c in self.cells() if c.runnable)
-        self.start(first, "Run All Cells")
-        self.wait_until_ran(first)
+        self.run(first, "Run All Cells")
 
     def run_from(self, index):
         """Run cell ``index`` and every cell below it from the Run menu; wait until the run ends."""
         # JupyterLab greys "and All Below" out for the last cell, and "Run Selected Cell" adds a cell.
         last = index == len(self.notebook.cells) - 1
         item = "Run Selected Cell and Do not Advance" if last else "Run Selected Cell and All Below"
-        self.start(index, item, select=True)
-        self.wait_until_ran(index)
+        self.run(index, item, select=True)
+
+    def run(self, index, item, select=False):
+        """Start a run at cell ``index`` with ``item`` of the Run menu and wait until it ends.
+
+        A run whose first cell started but never got an execution count (its prompt went
+        back to ``[ ]``: the kernel aborted the request, or the page cancelled it) is
+        started again, as a person who sees the cell not run runs it again.
+        """
+        aborted = []
+        for _ in range(ATTEMPTS):
+            self.start(index, item, select=select)
+            if self.wait_until_ran(index):
+                return
+            aborted.append(self.state())
+            print(f"Run > {item} at cell {index} was aborted; running it again. The page: {aborted[-1]}")
+            self.page.wait_for_timeout(ABORTED_WAIT_MS)
+        raise AssertionError(f"Run > {item} at cell {index} was aborted {ATTEMPTS} times: {aborted}")
 
     def start(self, index, item, select=False):
         """Click ``item`` of the Run menu (after selecting cell ``index``) until cell ``index`` starts.
