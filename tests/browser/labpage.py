@@ -5,8 +5,10 @@ clicking their prompt, and results are read from the rendered cells (prompts,
 red error and warning outputs, images, widgets), never from the kernel.
 """
 
+import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import nbformat
@@ -50,6 +52,8 @@ ATTEMPT_WAIT_MS = 15_000
 # A run aborted by the kernel is started again after this pause.
 ABORTED_WAIT_MS = 2_000
 SAVE_SECONDS = 60
+# Set to "always" to keep screenshots of notebooks whose test passed.
+SCREENSHOTS = "COURSEKIT_SCREENSHOTS"
 
 CELL = '.jp-NotebookPanel .jp-Cell[data-windowed-list-index="{index}"]'
 EXECUTED = re.compile(r"^\[\d+\]:$")
@@ -297,6 +301,7 @@ class NotebookPage:
         height, step = self.page.evaluate(
             f"() => [document.querySelector('{scroller}').scrollHeight, "
             f"document.querySelector('{scroller}').clientHeight]")
+        folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for number, top in enumerate(range(0, height, max(step - 40, 200)), start=1):
             self.page.evaluate(f"document.querySelector('{scroller}').scrollTop = {top}")
@@ -304,6 +309,22 @@ class NotebookPage:
             self.page.screenshot(path=path)
             paths.append(path)
         return paths
+
+
+    @contextmanager
+    def screenshots_kept(self, folder, stem):
+        """Save :meth:`screenshots` of the notebook if the block fails (always if asked to).
+
+        A notebook takes 15 to 20 screenfuls, about 8 s of a busy CPU: a run that passes
+        keeps none unless ``COURSEKIT_SCREENSHOTS=always`` asks for them.
+        """
+        try:
+            yield
+        except BaseException:
+            self.screenshots(folder, stem)
+            raise
+        if os.environ.get(SCREENSHOTS) == "always":
+            self.screenshots(folder, stem)
 
 
 def shown(cells):

@@ -68,10 +68,9 @@ def test_release_runs_and_stops_only_at_the_exercises(course_server, page, artif
     path = build.release_path(assignment).as_posix()
     notebook = NotebookPage(page, course_server, path).open()
     try:
-        stops = notebook.run_every_cell()
-        cells = notebook.cells()
+        with notebook.screenshots_kept(artifacts, assignment):
+            stops = notebook.run_every_cell()
+            problems = student_view_problems(notebook.cells())
+            assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
     finally:
-        notebook.screenshots(artifacts, assignment)
         course_server.shut_down_kernels()
-    problems = student_view_problems(cells)
-    assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)

@@ -77,11 +77,10 @@ def test_source_runs_with_every_figure_and_widget_shown(course_server, page, art
     path = source_path(assignment).as_posix()
     notebook = NotebookPage(page, course_server, path).open()
     try:
-        stops = notebook.run_every_cell()
-        expected = displayed(notebook.save())
-        cells = notebook.wait_for_outputs(expected)
+        with notebook.screenshots_kept(artifacts, assignment):
+            stops = notebook.run_every_cell()
+            expected = displayed(notebook.save())
+            problems = instructor_view_problems(notebook.wait_for_outputs(expected), expected)
+            assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
     finally:
-        notebook.screenshots(artifacts, assignment)
         course_server.shut_down_kernels()
-    problems = instructor_view_problems(cells, expected)
-    assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
