@@ -6,6 +6,7 @@ the untouched release (``release-notebook``) and every fixture submission under
 """
 
 import shutil
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,12 +24,44 @@ SHARDS = 2  # each assignment's class is split over two nbgrader processes run s
 STOCK_NICENESS = 10
 
 
-def add_assignment(root, assignment):
-    """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
-    root.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
-    build.release(assignment, root)
+class Releases:
+    """Each assignment released once per session by nbgrader; every course of the tests copies it.
+
+    ``nbgrader generate_assignment`` in a new course takes about 13 s of CPU (most of it
+    creating the gradebook); the tests make a dozen courses. A copy of the released
+    course (configuration, source, release and gradebook) is the course nbgrader makes.
+    """
+
+    def __init__(self):
+        self.folder = None
+        self.lock = threading.Lock()
+
+    def add(self, root, assignment):
+        """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
+        if self.folder is None:
+            raise RuntimeError("the session's `releases` fixture sets where releases are kept")
+        released = self.folder / assignment
+        with self.lock:
+            if not released.exists():
+                building = self.folder / f"{assignment}.building"
+                building.mkdir()
+                shutil.copy(ROOT / "nbgrader_config.py", building)
+                shutil.copytree(ROOT / "source" / assignment, building / "source" / assignment)
+                build.release(assignment, building)
+                building.rename(released)
+        shutil.copytree(released, root)
+
+
+RELEASES = Releases()
+add_assignment = RELEASES.add
+
+
+@pytest.fixture(scope="session", autouse=True)
+def releases(tmp_path_factory):
+    """Where the session keeps the assignments it released (``add_assignment`` copies them)."""
+    RELEASES.folder = tmp_path_factory.mktemp("released")
+    yield RELEASES
+    RELEASES.folder = None
 
 
 def class_of(assignment):
@@ -79,7 +112,7 @@ class GradedClass:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def stock_grader(request, tmp_path_factory):
+def stock_grader(request, tmp_path_factory, releases):
     """Grade the class of every assignment the session's tests need, two nbgrader runs at a time.
 
     Grading starts with the session, at a low CPU priority (``STOCK_NICENESS``): it
@@ -109,7 +142,7 @@ def graded_course(stock_grader, assignment):
 
 
 @pytest.fixture(scope="session")
-def engine_grader(tmp_path_factory):
+def engine_grader(tmp_path_factory, releases):
     """Grade an assignment's class with ``coursekit grade`` in a mode, once per session.
 
     ``mode`` is ``"secure"`` (sandboxed kernels, trusted verdicts; the default, as
