@@ -27,7 +27,7 @@ STOCK_NICENESS = 10
 class Releases:
     """Each assignment released once per session by nbgrader; every course of the tests copies it.
 
-    ``nbgrader generate_assignment`` in a new course takes about 13 s of CPU (most of it
+    ``nbgrader generate_assignment`` in a new course takes about 13 s of CPU (half of it
     creating the gradebook); the tests make a dozen courses. A copy of the released
     course (configuration, source, release and gradebook) is the course nbgrader makes.
     """
@@ -35,6 +35,7 @@ class Releases:
     def __init__(self):
         self.folder = None
         self.lock = threading.Lock()
+        self.locks = {}  # one per assignment: courses of another assignment need not wait
 
     def add(self, root, assignment):
         """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
@@ -42,6 +43,8 @@ class Releases:
             raise RuntimeError("the session's `releases` fixture sets where releases are kept")
         released = self.folder / assignment
         with self.lock:
+            lock = self.locks.setdefault(assignment, threading.Lock())
+        with lock:
             if not released.exists():
                 building = self.folder / f"{assignment}.building"
                 building.mkdir()

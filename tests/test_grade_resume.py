@@ -5,7 +5,6 @@ The course keeps its gradebook under another SQLAlchemy URL than the default
 """
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 from pathlib import Path
 
 import psutil
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, ROOT, add_assignment
 from nbgrader.api import Gradebook
 
 from coursekit import build, course, scenarios
@@ -29,13 +28,12 @@ def read_report(root):
 
 def test_killed_run_resumes_without_losing_or_doubling_grades(tmp_path):
     root = tmp_path / "course"
-    (root / "grades").mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    database = root / "grades" / "elsewhere.db"
+    add_assignment(root, ASSIGNMENT)
+    database = root / "grades" / "elsewhere.db"  # the gradebook at another URL than the default
+    database.parent.mkdir()
+    (root / "gradebook.db").rename(database)
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(f'\nc.CourseDirectory.db_url = "sqlite:///{database}"\n')
-    shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    build.release(ASSIGNMENT, root)
     found = scenarios.scenarios(ASSIGNMENT, ROOT)
     students = sorted(found)[:3]
     for name in students:
