@@ -24,6 +24,7 @@ import pytest
 from conftest import ASSIGNMENTS, ROOT
 from playwright.sync_api import sync_playwright
 
+from browser.labpage import RUNS_STARTED_AGAIN
 from coursekit.build import environment
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -144,6 +145,14 @@ class LabServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the notebook runs that the browser tests had to start again (see ``NotebookPage.run``)."""
+    if RUNS_STARTED_AGAIN:
+        terminalreporter.section("browser runs started again after an abort")
+        for line in RUNS_STARTED_AGAIN:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

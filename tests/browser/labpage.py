@@ -52,6 +52,8 @@ ATTEMPT_WAIT_MS = 15_000
 # A run aborted by the kernel is started again after this pause.
 ABORTED_WAIT_MS = 2_000
 SAVE_SECONDS = 60
+# Every run started again after an abort, for the session's summary (a test it saved passes).
+RUNS_STARTED_AGAIN = []
 # Set to "always" to keep screenshots of notebooks whose test passed.
 SCREENSHOTS = "COURSEKIT_SCREENSHOTS"
 
@@ -195,7 +197,8 @@ class NotebookPage:
             if self.wait_until_ran(index):
                 return
             aborted.append(self.state())
-            print(f"Run > {item} at cell {index} was aborted; running it again. The page: {aborted[-1]}")
+            RUNS_STARTED_AGAIN.append(f"{self.path}: Run > {item} at cell {index} was aborted, started again "
+                                      f"(the page: {aborted[-1]})")
             self.page.wait_for_timeout(ABORTED_WAIT_MS)
         raise AssertionError(f"Run > {item} at cell {index} was aborted {ATTEMPTS} times: {aborted}")
 
