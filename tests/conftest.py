@@ -34,17 +34,14 @@ class Releases:
 
     def __init__(self):
         self.folder = None
-        self.lock = threading.Lock()
-        self.locks = {}  # one per assignment: courses of another assignment need not wait
+        self.locks = {a: threading.Lock() for a in ASSIGNMENTS}  # other assignments' courses need not wait
 
     def add(self, root, assignment):
         """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
         if self.folder is None:
             raise RuntimeError("the session's `releases` fixture sets where releases are kept")
         released = self.folder / assignment
-        with self.lock:
-            lock = self.locks.setdefault(assignment, threading.Lock())
-        with lock:
+        with self.locks[assignment]:
             if not released.exists():
                 building = self.folder / f"{assignment}.building"
                 building.mkdir()

@@ -313,7 +313,6 @@ class NotebookPage:
             paths.append(path)
         return paths
 
-
     @contextmanager
     def screenshots_kept(self, folder, stem):
         """Save :meth:`screenshots` of the notebook if the block fails (always if asked to).
