@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test sync release fixtures lint benchmarks
+.PHONY: install demo test sync release fixtures lint benchmarks otter otter-check
 
 install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap
 
@@ -47,3 +47,9 @@ lint: install          ## ruff, and the notebooks in sync with reference/
 
 benchmarks: install    ## every benchmark under benchmarks/
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+otter: install         ## export every assignment as an Otter-Grader autograder into dist/otter/
+	$(BIN)/coursekit export otter
+
+otter-check: install   ## grade every fixture with otter run and coursekit grade; print both scores
+	$(BIN)/python -m coursekit.gradescope.scores

@@ -62,6 +62,29 @@ def fixtures(
         raise typer.Exit(1)
 
 
+export_app = typer.Typer(help="Export the course for other graders.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("otter")
+def export_otter(
+    assignments: list[str] = typer.Argument(None, help="Assignments (default: all)."),
+    run_tests: bool = typer.Option(True, "--run-tests/--no-run-tests",
+                                   help="Let otter assign grade the solutions (must score 100 %)."),
+):
+    """Export assignments as Otter-Grader autograders for Gradescope, into ``dist/otter/``."""
+    from coursekit.gradescope import export
+
+    for assignment in assignments or build.assignments():
+        try:
+            folder = export.export(assignment, run_tests=run_tests)
+        except export.ExportError as error:
+            typer.echo(f"coursekit export otter: {error}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{assignment}: autograder {export.autograder_zip(folder)}\n"
+                   f"{' ' * len(assignment)}  student notebook {export.student_notebook(folder, assignment)}")
+
+
 @app.command()
 def grade(
     assignment: str = typer.Argument(..., help="The assignment to grade."),
