@@ -258,6 +258,9 @@ def judge(request, connection, inherited):
         from multiprocessing.connection import Connection
 
         served = Connection(connection.detach())
+        # the course's own coursekit and reference, wherever the coordinator imports them from (this
+        # process runs isolated, ``-I``, so it would otherwise find only the installed ones)
+        sys.path[:0] = request.get("path", [])
         importlib.import_module("coursekit.grading.judge").serve(served, request["judge"])
     except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
         import traceback
