@@ -31,7 +31,8 @@ def assignments(root="."):
     alphabetical order of their folders.
     """
     folder = Path(root) / "source"
-    found = sorted(p.name for p in folder.iterdir() if source_path(p.name, root).exists()) if folder.is_dir() else []
+    found = sorted(p.name for p in folder.iterdir() if source_path(p.name, root).exists()) \
+        if folder.is_dir() else []
     order = [name for name in course_order(root) if name in found]
     return order + [name for name in found if name not in order]
 

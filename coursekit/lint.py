@@ -106,7 +106,7 @@ def checked_names(tree):
     """The exercise names that ``check("<name>", ...)`` calls in ``tree``."""
     names = []
     for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "check":
+        if isinstance(node, ast.Call) and called(node) == "check":
             first = node.args[0] if node.args else None
             names.append(first.value if isinstance(first, ast.Constant) else None)
     return names
@@ -155,7 +155,7 @@ def grade_cells_check(book):
             continue
         hidden = checked_names(parse(hidden_part(cell.source)))
         if len(hidden) < len(names):
-            yield book.problem(index, "grade cell calls `check` outside its hidden tests: students would see it.",
+            yield book.problem(index, "grade cell calls `check` outside its hidden tests: students see it.",
                                f"move the check between `{HIDDEN[0]}` and `{HIDDEN[1]}`.")
         for name in names:
             if name not in book.specs:
@@ -226,8 +226,8 @@ def urls(book):
             if isinstance(node, ast.Call):
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     for leaf in ast.walk(arg):
-                        if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str) and URL.search(leaf.value):
-                            found.append(URL.search(leaf.value).group())
+                        if isinstance(leaf, ast.Constant) and URL.search(str(leaf.value)):
+                            found.append(URL.search(str(leaf.value)).group())
         for url in dict.fromkeys(found):
             yield book.problem(index, f"fetches {url} at run time: grading has no network, so the cell "
                                "fails there.", f"commit the file into source/{book.assignment}/ and read it "
@@ -255,9 +255,10 @@ def seeded_literal_asserts(book):
                     targets = statement.targets if isinstance(statement, ast.Assign) else []
                     tainted |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
             elif seeded and isinstance(statement, ast.Assert) and compares_literal(statement.test, tainted):
-                yield book.problem(index, f"visible assert on line {statement.lineno} compares with a literal "
-                                   "a value drawn after a seed by an exercise: a correct solution that draws in "
-                                   "another order fails it.", "show that value in an ungraded cell as a "
+                yield book.problem(index, f"visible assert on line {statement.lineno} compares with a "
+                                   "literal a value drawn after a seed by an exercise: a correct solution "
+                                   "that draws in another order fails it.", "show that value in an ungraded "
+                                   "cell as a "
                                    "hint, and assert only what every correct solution gives (shapes, "
                                    "properties); the hidden check compares with the reference.")
 
@@ -323,7 +324,8 @@ def drift(book):
         drifted = set(build.sync(book.assignment, book.root, check=True))
     except (AttributeError, ValueError) as error:
         yield book.problem(None, f"coursekit sync cannot render the notebook: {error}.",
-                           f"make every name of a cell's coursekit.reference exist in reference/{book.assignment}.")
+                           "make every name of a cell's coursekit.reference exist in "
+                           f"reference/{book.assignment}.")
         return
     for index, cell in enumerate(book.nb.cells):
         names = cell.metadata.get("coursekit", {}).get("reference")

@@ -17,7 +17,7 @@ import nbformat
 
 from coursekit import build
 
-REFERENCE = '''"""Reference solutions of ``__ASSIGNMENT__``: its graded functions and the code given to students.
+REFERENCE = '''"""Reference solutions of ``__ASSIGNMENT__``: its graded functions and the code students get.
 
 ``coursekit sync`` copies these functions into the source notebook's cells that name them
 (cell metadata ``coursekit.reference``), so they use only names the notebook's import cell defines.
@@ -140,7 +140,7 @@ def __EXERCISE__(prediction, target):
 
 
 def nbgrader_metadata(grade_id, grade=False, solution=False, points=None):
-    """nbgrader's cell metadata (schema 3) as its Create Assignment toolbar writes it."""
+    """The nbgrader cell metadata (schema 3) as its Create Assignment toolbar writes it."""
     meta = {"grade": grade, "grade_id": grade_id, "locked": not solution, "schema_version": 3,
             "solution": solution, "task": False}
     if points is not None:
