@@ -1,4 +1,4 @@
-"""``coursekit lint``: each rule fires on a small notebook that breaks it, and not on the same notebook intact.
+"""``coursekit lint``: each rule fires on a small notebook that breaks it, and not on that notebook intact.
 
 The small notebook is an assignment of one exercise, ``linear_regression`` of
 ``deep_linear_networks`` (whose reference and spec the course has), written into a
@@ -16,8 +16,10 @@ ASSIGNMENT = "deep_linear_networks"
 EXERCISE = "linear_regression"
 IMPORTS = 'import os\n\nimport numpy as np\n\nGRADING = "NBGRADER_EXECUTION" in os.environ'
 VISIBLE = ("X = np.array([[1.0, 0.0, 1.0, 2.0], [0.0, 1.0, 1.0, -1.0]])\nY = np.array([[2.0, 3.0]]) @ X\n"
-           "W = linear_regression(X, Y)\nassert np.allclose(W, [[2.0, 3.0]]), f\"W is {W}, expected [[2, 3]]\"\n")
-HIDDEN = f'### BEGIN HIDDEN TESTS\nfrom coursekit import check\ncheck("{EXERCISE}", {EXERCISE})\n### END HIDDEN TESTS'
+           "W = linear_regression(X, Y)\n"
+           "assert np.allclose(W, [[2.0, 3.0]]), f\"W is {W}, expected [[2, 3]]\"\n")
+CHECK = f'from coursekit import check\ncheck("{EXERCISE}", {EXERCISE})\n'
+HIDDEN = f"### BEGIN HIDDEN TESTS\n{CHECK}### END HIDDEN TESTS"
 SOLUTION, TEST = 3, 4  # indexes of the exercise's cells
 
 
@@ -30,7 +32,8 @@ def small_notebook():
                          metadata=nbgrader_metadata("setup_budget")),
         v4.new_code_cell("", metadata={"coursekit": {"reference": [EXERCISE]},
                                        **nbgrader_metadata(EXERCISE, solution=True)}),
-        v4.new_code_cell(VISIBLE + HIDDEN, metadata=nbgrader_metadata(f"test_{EXERCISE}", grade=True, points=2)),
+        v4.new_code_cell(VISIBLE + HIDDEN,
+                         metadata=nbgrader_metadata(f"test_{EXERCISE}", grade=True, points=2)),
     ])
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
     return nb
@@ -99,8 +102,8 @@ def test_grade_cell_without_check(tmp_path, good):
 
 
 def test_check_outside_the_hidden_tests(tmp_path, good):
-    good.cells[TEST].source = VISIBLE + "from coursekit import check\ncheck(\"linear_regression\", linear_regression)"
-    only(problems(tmp_path, good), "cell 4 (test_linear_regression): grade cell calls `check` outside its hidden")
+    good.cells[TEST].source = VISIBLE + CHECK
+    only(problems(tmp_path, good), "cell 4 (test_linear_regression): grade cell calls `check` outside")
 
 
 def test_duplicate_grade_id(tmp_path, good):
@@ -142,13 +145,15 @@ def test_visible_assert_on_a_seeded_draw(tmp_path, good):
     good.cells[TEST].source = seeded + HIDDEN
     assert problems(tmp_path, good) == [], "a shape does not depend on the draws"
     good.cells[TEST].source = seeded + "assert np.isclose(W[0, 1], 0.0123)\n" + HIDDEN
-    only(problems(tmp_path, good), "cell 4 (test_linear_regression): visible assert on line 5 compares with a "
-         "literal a value drawn after a seed")
-    good.cells[TEST].source = seeded.replace("np.random.seed(0)\n", "") + "assert W[0, 1] == 0.0123\n" + HIDDEN
+    only(problems(tmp_path, good), "cell 4 (test_linear_regression): visible assert on line 5 compares "
+         "with a literal a value drawn after a seed")
+    unseeded = seeded.replace("np.random.seed(0)\n", "")
+    good.cells[TEST].source = unseeded + "assert W[0, 1] == 0.0123\n" + HIDDEN
     assert problems(tmp_path, good) == [], "no seed: the values do not depend on a draw order"
 
 
 def test_drift_from_reference(tmp_path, good):
-    good.cells[SOLUTION].source = good.cells[SOLUTION].source.replace("### END SOLUTION", "    pass\n### END SOLUTION")
+    edited = good.cells[SOLUTION].source.replace("### END SOLUTION", "    pass\n### END SOLUTION")
+    good.cells[SOLUTION].source = edited
     only(problems(tmp_path, good), "cell 3 (linear_regression): differs from reference/",
          "coursekit sync deep_linear_networks")
