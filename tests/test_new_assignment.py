@@ -91,3 +91,15 @@ def test_new_instructor_path(toy_course):
     got = course.scores(root, "toy")
     assert got == {name: scenario.expected(max_scores) for name, scenario in found.items()}
     assert got["wrong-hard-coded"] == {"test_mean_squared_error": 0}, "only the hidden check catches it"
+
+
+def test_assignments_are_discovered_in_course_order(tmp_path):
+    """Folders of source/ with their notebook, alphabetically unless nbgrader_config.py orders them."""
+    for name in ("zeta", "alpha", "mid"):
+        (tmp_path / "source" / name).mkdir(parents=True)
+        (tmp_path / "source" / name / f"{name}.ipynb").write_text("{}")
+    (tmp_path / "source" / "notes").mkdir()  # no notebook of its name: not an assignment
+    assert build.assignments(tmp_path) == ["alpha", "mid", "zeta"]
+    order = 'c = get_config()\nc.CourseKit.order = ["zeta", "gone", "alpha"]\n'
+    (tmp_path / "nbgrader_config.py").write_text(order)
+    assert build.assignments(tmp_path) == ["zeta", "alpha", "mid"]
