@@ -71,18 +71,22 @@ class Notebook:
 
 
 def nbgrader_of(cell):
+    """The nbgrader metadata of ``cell`` (empty for an ordinary cell)."""
     return cell.metadata.get("nbgrader", {})
 
 
 def grade_id_of(cell):
+    """The ``grade_id`` of ``cell``, or None."""
     return nbgrader_of(cell).get("grade_id")
 
 
 def is_solution(cell):
+    """Whether ``cell`` is an answer cell (nbgrader ``solution``)."""
     return bool(nbgrader_of(cell).get("solution"))
 
 
 def is_grade(cell):
+    """Whether ``cell`` is graded (nbgrader ``grade``)."""
     return bool(nbgrader_of(cell).get("grade"))
 
 
@@ -269,6 +273,7 @@ def called(node):
 
 
 def names_in(node):
+    """Every name that ``node`` mentions."""
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 

@@ -32,9 +32,13 @@ def copy_course(root):
     return root
 
 
-def coursekit(root, *args, expect=0):
-    """Run ``coursekit ARGS`` in the course ``root``; return its output."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
+def coursekit(root, *args, expect=0, own_packages=True):
+    """Run ``coursekit ARGS`` in the course ``root``; return its output.
+
+    With ``own_packages`` the course's ``coursekit`` and ``reference`` are imported (as in a
+    clone installed into its environment); without, the installed ones of this repository.
+    """
+    env = {**os.environ, "PYTHONPATH": str(root) if own_packages else ""}
     done = subprocess.run([COURSEKIT, *args], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
     assert done.returncode == expect, f"coursekit {' '.join(args)} exited {done.returncode}:\n{output}"
@@ -62,6 +66,13 @@ def test_new_scaffolds_a_working_assignment(toy_course):
     assert "toy exists already" in refused
 
 
+def test_new_refuses_a_course_whose_packages_are_not_imported(tmp_path):
+    root = copy_course(tmp_path / "course")
+    refused = coursekit(root, "new", "toy", expect=2, own_packages=False)
+    assert f"`import coursekit` finds {ROOT / 'coursekit'}, not this course's {root / 'coursekit'}" in refused
+    assert not (root / "source").exists()
+
+
 def test_new_instructor_path(toy_course):
     """Fill in the reference and spec, then every command to grades: each fixture at its expected score."""
     root, _ = toy_course
@@ -77,6 +88,7 @@ def test_new_instructor_path(toy_course):
     assert "coursekit sync toy" in drift
     assert "toy: cell mean_squared_error rewritten from reference" in coursekit(root, "sync", "toy")
     coursekit(root, "lint", "toy")
+    assert "1 source notebooks follow the authoring rules" in coursekit(root, "lint")  # found with no list
     assert "released release/toy/toy.ipynb" in coursekit(root, "release", "toy")
     fixtures = coursekit(root, "fixtures", "toy")
     found = scenarios.scenarios("toy", root)

@@ -8,12 +8,10 @@ def mean_squared_error(prediction, target, weights=None):
 
     Parameters
     ----------
-    prediction : numpy.ndarray
-        Predicted values, any shape.
-    target : numpy.ndarray
-        Target values, of the same shape as ``prediction``.
+    prediction, target : numpy.ndarray
+        What a model predicts and what it should have predicted, of one shape.
     weights : numpy.ndarray, optional
-        Non-negative weight of every entry; None weighs them all alike.
+        Non-negative weight of every entry, of that shape too; None weighs them all alike.
 
     Returns
     -------
