@@ -104,6 +104,9 @@ def test_new_instructor_path(toy_course):
     assert got == {name: scenario.expected(max_scores) for name, scenario in found.items()}
     assert got["wrong-hard-coded"] == {"test_mean_squared_error": 0}, "only the hidden check catches it"
 
+    coursekit(root, "grade", "toy", "--insecure", "--force")  # the in-kernel mode agrees
+    assert course.scores(root, "toy") == got
+
 
 def test_assignments_are_discovered_in_course_order(tmp_path):
     """Folders of source/ with their notebook, alphabetically unless nbgrader_config.py orders them."""

@@ -220,6 +220,8 @@ def kernel(request, inherited):
         else:
             os.chdir(request["cwd"])
             env["JPY_PARENT_PID"] = str(os.getppid())
+            # as a kernel that nbgrader starts would (the template itself runs isolated, ``-I``)
+            sys.path[:0] = [entry for entry in env.get("PYTHONPATH", "").split(os.pathsep) if entry]
         os.environ.clear()
         os.environ.update(env)
         for name in ("numpy", "torch"):  # the template's seeds must not be every kernel's
