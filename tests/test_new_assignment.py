@@ -71,6 +71,8 @@ def test_new_refuses_a_course_whose_packages_are_not_imported(tmp_path):
     refused = coursekit(root, "new", "toy", expect=2, own_packages=False)
     assert f"`import coursekit` finds {ROOT / 'coursekit'}, not this course's {root / 'coursekit'}" in refused
     assert not (root / "source").exists()
+    linted = coursekit(root, "lint", expect=1, own_packages=False)
+    assert f"course: `import reference` finds {ROOT / 'reference'}, not this course's" in linted
 
 
 def test_new_instructor_path(toy_course):
