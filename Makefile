@@ -41,9 +41,9 @@ release: install       ## regenerate release/ with nbgrader
 fixtures: install      ## rebuild the fixture notebooks from their scenario files
 	$(BIN)/coursekit fixtures
 
-lint: install          ## ruff, and the notebooks in sync with reference/
+lint: install          ## ruff, and the source notebooks against the authoring rules (drift from reference/ too)
 	$(BIN)/ruff check .
-	$(BIN)/coursekit sync --check
+	$(BIN)/coursekit lint
 
 benchmarks: install    ## every benchmark under benchmarks/
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

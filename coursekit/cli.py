@@ -29,6 +29,40 @@ def sync(
 
 
 @app.command()
+def new(
+    assignment: str = typer.Argument(..., help="The new assignment's name (a lowercase identifier)."),
+    exercise: str = typer.Option("mean_squared_error", "--exercise", help="The example exercise's name."),
+):
+    """Scaffold an assignment: reference, spec, source notebook and fixture scenarios."""
+    from coursekit import scaffold
+
+    try:
+        written = scaffold.new(assignment, ".", exercise)
+    except ValueError as error:
+        typer.echo(f"coursekit new: {error}", err=True)
+        raise typer.Exit(2) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def lint(assignments: list[str] = typer.Argument(None, help="Assignments (default: all).")):
+    """Check the source notebooks against the authoring rules; name each problem's cell and fix."""
+    from coursekit import lint as rules
+
+    problems = [f"course: {message}" for message in build.foreign_packages(".")]
+    names = assignments or build.assignments()
+    for assignment in names:
+        problems += [str(problem) for problem in rules.lint(assignment)]
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{len(problems)} problems in the source notebooks.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{len(names)} source notebooks follow the authoring rules.")
+
+
+@app.command()
 def release(assignments: list[str] = typer.Argument(None, help="Assignments (default: all).")):
     """Generate the student notebooks into ``release/`` with nbgrader."""
     for assignment in assignments or build.assignments():

@@ -33,6 +33,7 @@ import threading
 
 from nbgrader.utils import is_grade
 
+from coursekit.build import import_roots
 from coursekit.grading.execute import error_output
 
 #: Largest export read (bytes); larger ones are rejected unread.
@@ -220,7 +221,8 @@ class TemplateJudge(TrustedJudge):
             self.template.wait(self.timeout, cancelled=self._closing)
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stream:
                 stream.connect(self.template.address)
-                stream.sendall((json.dumps({"judge": assignment, "owner": os.getpid()}) + "\n").encode())
+                stream.sendall((json.dumps({"judge": assignment, "owner": os.getpid(),
+                                           "path": import_roots()}) + "\n").encode())
                 self.connection = Connection(stream.detach())
             reply = json.loads(self.connection.recv_bytes())
             if "error" in reply:
