@@ -105,13 +105,16 @@ def export_otter(
     assignments: list[str] = typer.Argument(None, help="Assignments (default: all)."),
     run_tests: bool = typer.Option(True, "--run-tests/--no-run-tests",
                                    help="Let otter assign grade the solutions (must score 100 %)."),
+    pdf: bool = typer.Option(False, "--pdf", help=(
+        "Let the students' export cell make Otter's PDF of the written answers (needs LaTeX on "
+        "their machines).")),
 ):
     """Export assignments as Otter-Grader autograders for Gradescope, into ``dist/otter/``."""
     from coursekit.gradescope import export
 
     for assignment in assignments or build.assignments():
         try:
-            folder = export.export(assignment, run_tests=run_tests)
+            folder = export.export(assignment, run_tests=run_tests, pdf=pdf)
         except export.ExportError as error:
             typer.echo(f"coursekit export otter: {error}", err=True)
             raise typer.Exit(1) from None

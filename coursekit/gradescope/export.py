@@ -55,7 +55,7 @@ def kit_environment(packages):
     return env
 
 
-def export(assignment, root=".", run_tests=True):
+def export(assignment, root=".", run_tests=True, pdf=False):
     """Export ``assignment`` for Otter-Grader; return the folder written.
 
     Parameters
@@ -67,6 +67,9 @@ def export(assignment, root=".", run_tests=True):
     run_tests : bool
         Let ``otter assign`` grade the solution notebook with the new autograder (it then
         fails unless the solutions score 100 %).
+    pdf : bool
+        Have the student's export cell make Otter's PDF of the written answers (for
+        Gradescope's manual grading; needs LaTeX where the student runs the notebook).
 
     Raises
     ------
@@ -82,7 +85,7 @@ def export(assignment, root=".", run_tests=True):
     nb = nbformat.read(build.source_path(assignment, root), as_version=4)
     (source / "requirements.txt").write_text(wheel.requirements(nb, requires, made.name, root))
     notebook = source / f"{assignment}.ipynb"
-    nbformat.write(master.master_notebook(nb, assignment, code_stub(root), made.name), notebook)
+    nbformat.write(master.master_notebook(nb, assignment, code_stub(root), made.name, pdf), notebook)
     packages = unpacked(made, out / "kit")
     command = [sys.executable, "-m", "otter", "assign", str(notebook), str(out)]
     if not run_tests:

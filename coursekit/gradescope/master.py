@@ -157,8 +157,12 @@ def manual_question(answer, stub):
             raw("# BEGIN SOLUTION"), cell, raw("# END SOLUTION"), raw("# END QUESTION")]
 
 
-def assignment_config(assignment, wheel, has_manual):
-    """The ``# ASSIGNMENT CONFIG`` cell: requirements, the grading wheel and the plugin."""
+def assignment_config(assignment, wheel, pdf):
+    """The ``# ASSIGNMENT CONFIG`` cell: requirements, the grading wheel and the plugin.
+
+    ``pdf`` makes the student's export cell add Otter's PDF of the written answers (it needs
+    LaTeX on the student's machine); without it the notebook runs top to bottom anywhere.
+    """
     config = {
         "name": assignment,
         "requirements": "requirements.txt",
@@ -167,15 +171,15 @@ def assignment_config(assignment, wheel, has_manual):
         "plugins": [PLUGIN],
         "init_cell": True,
         "check_all_cell": False,
-        "export_cell": {"pdf": has_manual, "run_tests": False},
-        "generate": {"pdf": False, "filtering": has_manual, "show_stdout": True, "show_hidden": False},
+        "export_cell": {"pdf": pdf, "run_tests": False},
+        "generate": {"pdf": False, "filtering": pdf, "show_stdout": True, "show_hidden": False},
         "tests": {"files": False, "ok_format": True},
         "run_tests": True,
     }
     return raw("# ASSIGNMENT CONFIG", **config)
 
 
-def master_notebook(source, assignment, stub, wheel):
+def master_notebook(source, assignment, stub, wheel, pdf=False):
     """The Otter master notebook of an nbgrader source notebook.
 
     Parameters
@@ -188,6 +192,8 @@ def master_notebook(source, assignment, stub, wheel):
         nbgrader's code stub (``ClearSolutions.code_stub``), the prompt of every exercise.
     wheel : str
         File name of the grading wheel the autograder installs.
+    pdf : bool
+        For an assignment with written answers, let the export cell make Otter's PDF of them.
 
     Returns
     -------
@@ -199,8 +205,8 @@ def master_notebook(source, assignment, stub, wheel):
         When an exercise has no grade cell after it, or a written answer stands between an
         exercise and its grade cell (Otter questions cannot nest).
     """
-    manual = any(is_manual_answer(c) and c.cell_type == "markdown" for c in source.cells)
-    cells = [assignment_config(assignment, wheel, manual)]
+    manual = any(is_manual_answer(c) for c in source.cells)
+    cells = [assignment_config(assignment, wheel, pdf and manual)]
     pending, between = [], []
     for cell in source.cells:
         if is_exercise(cell):
