@@ -10,7 +10,7 @@ function on every case and writes the observations into the export folder, as
 JSON whose arrays are their shape and their float64 values in base64 (JSON lists
 of numbers took half a second a notebook to write and to read for the largest
 observations). The grader judges them outside the
-sandbox (``coursekit.grading.verdicts``).
+sandbox (``coursekit.grading.trusted``).
 """
 
 import base64

@@ -83,21 +83,16 @@ def grade(
     """
     import json
 
-    from coursekit.grading.kernels import early_template
+    from coursekit import grading
 
     # torch & co. are imported by the kernels' template while the engine imports nbgrader
-    template = early_template(secure=not insecure) if executor == "local" else None
-
-    from coursekit import grading
-    from coursekit.grading.console import LiveProgress, console_for_tables, outcome_table
-    from coursekit.grading.sandbox import SandboxError
-
+    template = grading.start_template(secure=not insecure) if executor == "local" else None
+    options = grading.GradingOptions(workers=workers, executor=executor, scheduler=scheduler, force=force,
+                                     timeout=timeout, secure=not insecure)
     try:
-        run = grading.grade(".", assignment, students, workers=workers, executor=executor,
-                            scheduler=scheduler, force=force, timeout=timeout,
-                            progress=LiveProgress(console_for_tables(stderr=True)), secure=not insecure,
-                            template=template)
-    except SandboxError as error:
+        run = grading.grade(".", assignment, students, options, template=template,
+                            progress=grading.LiveProgress(grading.console_for_tables(stderr=True)))
+    except grading.SandboxError as error:
         typer.echo(f"coursekit grade: cannot grade securely here: {error}.\n"
                    "Secure grading runs every notebook in a bubblewrap sandbox so that student code "
                    "cannot read the solutions or touch the gradebook. Fix the above (make install "
@@ -114,7 +109,7 @@ def grade(
     if as_json:
         typer.echo(json.dumps(run.as_dict(), indent=1))
     elif run.outcomes:
-        console_for_tables().print(outcome_table(run))
+        grading.console_for_tables().print(grading.outcome_table(run))
         typer.echo(f"grading report: {run.report}")
     if any(outcome.retry for outcome in run.outcomes):
         typer.echo("Some submissions failed because of the grader, not the student: "
@@ -128,9 +123,9 @@ def report(
     output: str = typer.Option(None, "--output", "-o", help="Folder (default: autograded/<assignment>/)."),
 ):
     """Write an HTML report with figures and a CSV of grades for a graded assignment."""
-    from coursekit.grading.report import write_report
+    from coursekit import grading
 
-    written = write_report(".", assignment, output)
+    written = grading.write_report(".", assignment, output)
     typer.echo(f"report: {written['html']}\ngrades: {written['csv']}")
 
 

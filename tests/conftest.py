@@ -157,8 +157,8 @@ def engine_grader(tmp_path_factory, releases):
             add_assignment(root, assignment)
             for student, notebook in class_of(assignment).items():
                 course.submit(root, student, assignment, notebook)
-            runs[assignment, mode] = root, grading.grade(root, assignment, workers=2,
-                                                         secure=mode == "secure")
+            options = grading.GradingOptions(workers=2, secure=mode == "secure")
+            runs[assignment, mode] = root, grading.grade(root, assignment, options=options)
         return runs[assignment, mode]
 
     return grade

@@ -79,7 +79,7 @@ def broken_class(tmp_path_factory):
     for name in HONEST:
         course.submit(root, name, ASSIGNMENT, ROOT / "tests" / "submissions" / ASSIGNMENT / f"{name}.ipynb")
     (root / "submitted" / HONEST[0] / ASSIGNMENT / "timestamp.txt").write_text(TIMESTAMP)
-    run = grading.grade(root, ASSIGNMENT, workers=2, timeout=10)
+    run = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(workers=2, timeout=10))
     return root, exercise, run
 
 
@@ -178,7 +178,7 @@ def test_report_command_writes_html_and_csv(broken_class, monkeypatch):
 def test_force_grades_an_unchanged_submission_again(broken_class, outcomes):
     root, _, _ = broken_class
     before = outcomes["missing-notebook"]
-    again = grading.grade(root, ASSIGNMENT, ["missing-notebook"], force=True)
+    again = grading.grade(root, ASSIGNMENT, ["missing-notebook"], grading.GradingOptions(force=True))
     assert [o.student for o in again.outcomes] == ["missing-notebook"]
     assert again.outcomes[0].reason == before.reason
 
@@ -187,7 +187,7 @@ def test_a_replaced_submission_is_graded_again_and_only_it(broken_class, outcome
     root, _, _ = broken_class
     folder = root / "submitted" / "empty-file" / ASSIGNMENT
     (folder / f"{ASSIGNMENT}.ipynb").write_bytes((BROKEN / "invalid-json.ipynb").read_bytes())
-    again = grading.grade(root, ASSIGNMENT, workers=1)
+    again = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(workers=1))
     assert [o.student for o in again.outcomes] == ["empty-file"]
     assert "is not valid JSON" in again.outcomes[0].reason
     after = grading.load_report(course.course_directory(root), ASSIGNMENT)

@@ -14,11 +14,12 @@ from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
 from coursekit import verdict
 from coursekit.check import FORMAT, encode, observations
-from coursekit.grading.judge import MalformedExportError, _array
-from coursekit.grading.kernels import kernel_environment
-from coursekit.grading.sanitize import check_schemas_once
-from coursekit.grading.templates import KernelTemplate, template_environment
-from coursekit.grading.verdicts import TemplateJudge, judge_for
+from coursekit.grading.coordinator.verdicts import apply_verdicts
+from coursekit.grading.kernels.templates import KernelTemplate, template_environment
+from coursekit.grading.kernels.warm import kernel_environment
+from coursekit.grading.trusted.client import TemplateJudge, judge_for
+from coursekit.grading.trusted.judge import MalformedExportError, _array
+from coursekit.grading.worker.sanitize import check_schemas_once
 from coursekit.specs import spec_for
 
 
@@ -134,7 +135,7 @@ def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_
     try:
         assert isinstance(forked, TemplateJudge)
         decided = graded_notebook(names)
-        forked.apply(decided, exports)
+        apply_verdicts(forked, decided, exports)
         judges = children_of(template.pid)
         assert len(judges) == 1  # the judge: no kernel was asked for
     finally:
@@ -146,7 +147,7 @@ def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_
         template.close()
     in_process = judge_for("deep_linear_networks")
     expected = graded_notebook(names)
-    in_process.apply(expected, exports)
+    apply_verdicts(in_process, expected, exports)
     in_process.close()
     assert [cell.outputs for cell in decided.cells] == [cell.outputs for cell in expected.cells]
     failures = [[output.get("evalue", "") for output in cell.outputs if output.output_type == "error"]
@@ -165,7 +166,7 @@ def test_a_judge_whose_template_died_fails_the_recording_it_is_asked_for():
     judge = judge_for("deep_linear_networks", template)
     try:
         with pytest.raises(RuntimeError, match="template"):
-            judge.apply(graded_notebook(["net_svd"]), {})
+            apply_verdicts(judge, graded_notebook(["net_svd"]), {})
     finally:
         judge.close()
         template.close()

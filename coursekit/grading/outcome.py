@@ -84,7 +84,7 @@ class Result:
         is written to the gradebook and the next run tries again.
     exports : dict or None
         Secure mode: what ``coursekit.check`` exported while each cell ran, by cell index,
-        as ``verdicts.collect`` took it (file name, bytes or why they are unusable); the
+        as ``sandbox.exports.collect`` took it (file name, bytes or why they are unusable); the
         coordinator's trusted judge decides the grade cells from them. None in-kernel.
     """
 

@@ -20,7 +20,8 @@ from nbgrader.api import Base, Gradebook, MissingEntry
 from nbgrader.utils import find_all_files
 from sqlalchemy import create_engine
 
-from coursekit.grading.kernels import notebook_modules
+from coursekit.grading.kernels.modules import notebook_modules
+from coursekit.grading.sandbox.limits import Limits
 
 
 class AssignmentNotReleasedError(LookupError):
@@ -48,9 +49,11 @@ class AssignmentSnapshot:
         Hash of all the above but the configuration: grades made against
         another version are out of date.
     modules : tuple of str
-        Modules the prewarmed kernels import (see ``kernels.PREWARMED_MODULES``).
+        Modules the prewarmed kernels import (see ``kernels.modules.PREWARMED_MODULES``).
     secure : bool
-        Grade in secure mode: sandboxed kernels, trusted verdicts (see ``sandbox``, ``verdicts``).
+        Grade in secure mode: sandboxed kernels, trusted verdicts (see ``sandbox``, ``trusted``).
+    limits : Limits
+        What each sandboxed kernel may use (secure mode).
     template : dict or None
         The kernel template a local run's workers share (``KernelTemplate.sharing()``); None
         lets each worker start its own.
@@ -65,7 +68,8 @@ class AssignmentSnapshot:
     version: str
     modules: tuple = field(default=())
     secure: bool = False
-    template: dict = None
+    limits: Limits = field(default_factory=Limits)
+    template: dict | None = None
 
     @property
     def grade_ids(self):
@@ -150,7 +154,7 @@ def copy_into(url, data):
                                locked=cell["locked"], source=cell["source"], checksum=cell["checksum"])
 
 
-def take(coursedir, assignment, config, modules=()):
+def take(coursedir, assignment, config, modules=(), secure=False, limits=None):
     """Snapshot ``assignment`` from the course's gradebook and source folder.
 
     Parameters
@@ -163,6 +167,10 @@ def take(coursedir, assignment, config, modules=()):
         The course's nbgrader configuration.
     modules : tuple of str
         Modules for the prewarmed kernels to import, besides those the source notebook imports.
+    secure : bool
+        Whether the run grades in secure mode.
+    limits : Limits, optional
+        What each sandboxed kernel may use (default ``Limits()``).
 
     Returns
     -------
@@ -190,4 +198,4 @@ def take(coursedir, assignment, config, modules=()):
     return AssignmentSnapshot(assignment=assignment, notebook=data["notebook"],
                               kernel_name=kernelspec.get("name", "python3"), gradebook=gradebook,
                               source_files=files, config=config, version=digest.hexdigest(),
-                              modules=tuple(modules))
+                              modules=tuple(modules), secure=secure, limits=limits or Limits())

@@ -18,7 +18,8 @@ started the template dies, the template kills all its kernels and exits;
 kernels also exit when the template is gone (ipykernel's parent poller).
 
 This file runs by path (``python -I zygote.py ...``) and imports only the
-standard library at module level, so that the stand-in starts fast.
+standard library, so that the stand-in starts fast; it loads its neighbours in this
+folder (``processes``, ``launcher``) by path.
 """
 
 import importlib
@@ -55,7 +56,7 @@ def serve(address, parent, modules, more=False):
     def stop(*_):
         if os.getpid() == template:  # a kernel forked a moment ago has not reset this handler yet
             for pid in [*kernels, *owners]:
-                _signal(pid, signal.SIGKILL)
+                signal_quietly(pid, signal.SIGKILL)
             os._exit(0)  # nothing to flush; tearing torch down would only take time
 
     signal.signal(signal.SIGTERM, stop)
@@ -64,7 +65,7 @@ def serve(address, parent, modules, more=False):
     finally:
         if os.getpid() == template:
             for pid in [*kernels, *owners]:
-                _signal(pid, signal.SIGKILL)
+                signal_quietly(pid, signal.SIGKILL)
 
 
 def _import(modules):
@@ -108,7 +109,7 @@ def _serve(server, parent, kernels, owners):
     while os.getppid() == parent:
         for pid, owner in list(owners.items()):  # a worker that died leaves no kernel behind
             if not alive(owner):
-                _signal(pid, signal.SIGKILL)
+                signal_quietly(pid, signal.SIGKILL)
                 del owners[pid]
         ready, _, _ = select.select([server, *kernels.values()], [], [], 0.2)
         for connection in ready:
@@ -136,7 +137,7 @@ def _serve(server, parent, kernels, owners):
                 stand_in.sendall(f"{pid}\n".encode())
             else:
                 pid = next(p for p, c in kernels.items() if c is connection)
-                _signal(pid, signal.SIGKILL)  # the stand-in is gone: so goes its kernel
+                signal_quietly(pid, signal.SIGKILL)  # the stand-in is gone: so goes its kernel
         _reap(kernels, owners)
 
 
@@ -161,38 +162,11 @@ def _reap(kernels, owners):
             connection.close()
 
 
-def alive(pid):
-    """Whether process ``pid`` exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def zombie(pid):
-    """Whether process ``pid`` has exited and waits to be reaped (False if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stream:
-            return stream.read().rpartition(")")[2].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _signal(pid, number):
-    try:
-        os.kill(pid, number)
-    except ProcessLookupError:
-        pass
-
-
 def kernel(request, inherited):
     """In the forked child: become a fresh kernel as the stand-in's command line asks.
 
     When the request carries sandbox settings (``COURSEKIT_SANDBOX``, secure mode), the child
-    first enters the job's sandbox (``sandbox_launch.enter``) and the kernel runs there as the
+    first enters the job's sandbox (``launcher.enter``) and the kernel runs there as the
     job's unprivileged uid, with the sandbox's environment only.
     """
     try:
@@ -243,7 +217,7 @@ def kernel(request, inherited):
 
 
 def judge(request, connection, inherited):
-    """In the forked child: the coordinator's trusted judge (``coursekit.grading.judge.serve``).
+    """In the forked child: the coordinator's trusted judge (``coursekit.grading.trusted.judge.serve``).
 
     It is never a kernel and never in a sandbox; it has the template's modules (torch...)
     in memory, and ``connection``, which only the coordinator holds, is its only channel.
@@ -258,7 +232,7 @@ def judge(request, connection, inherited):
         from multiprocessing.connection import Connection
 
         served = Connection(connection.detach())
-        importlib.import_module("coursekit.grading.judge").serve(served, request["judge"])
+        importlib.import_module("coursekit.grading.trusted.judge").serve(served, request["judge"])
     except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
         import traceback
 
@@ -267,18 +241,27 @@ def judge(request, connection, inherited):
     os._exit(0)
 
 
-def _launcher():
-    """The module ``sandbox_launch`` (beside this file), loaded by path as this file runs by path."""
-    if "coursekit_sandbox_launch" not in sys.modules:
+def _sibling(name):
+    """The module ``name`` of this folder, loaded by path as this file runs by path."""
+    key = f"coursekit_bootstrap_{name}"
+    if key not in sys.modules:
         import importlib.util
 
         spec = importlib.util.spec_from_file_location(
-            "coursekit_sandbox_launch", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                     "sandbox_launch.py"))
+            key, os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        sys.modules["coursekit_sandbox_launch"] = module
-    return sys.modules["coursekit_sandbox_launch"]
+        sys.modules[key] = module
+    return sys.modules[key]
+
+
+def _launcher():
+    """The sandbox's launcher (``launcher.py`` beside this file)."""
+    return _sibling("launcher")
+
+
+_processes = _sibling("processes")
+alive, signal_quietly = _processes.alive, _processes.signal_quietly
 
 
 def stand_in(address, argv):
@@ -291,7 +274,7 @@ def stand_in(address, argv):
     pid = int(replies.readline())
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
                    signal.SIGUSR2):
-        signal.signal(number, lambda received, _: _signal(pid, received))
+        signal.signal(number, lambda received, _: signal_quietly(pid, received))
     kind, _, value = replies.readline().partition(" ")
     if kind == "signal":
         signal.signal(int(value), signal.SIG_DFL)

@@ -1,14 +1,14 @@
 """The sandboxed kernel's launcher: limits, then bubblewrap, then an unprivileged kernel.
 
-jupyter_client runs this file (``python -I sandbox_launch.py CONNECTION_FILE
-[ARGS...]``, the kernelspec ``sandbox.kernelspec`` writes; the arguments are
+jupyter_client runs this file (``python -I launcher.py CONNECTION_FILE
+[ARGS...]``, the kernelspec ``sandbox.box.kernelspec`` writes; the arguments are
 added to the sandboxed command) as root, outside
 the sandbox, with the sandbox's settings as JSON in ``COURSEKIT_SANDBOX``.
 It puts itself into the job's cgroups (memory, pids, cpu) where the machine
 has them, sets the resource limits (CPU time, file size, processes per uid,
 and address space when no memory cgroup holds the job), hands the files
 named in ``chown`` (the connection file) to the job's uid, and execs ``bwrap`` with the command line that
-``sandbox.bwrap_command`` built. Whatever the kernel then starts inherits all
+``sandbox.box.bwrap_command`` built. Whatever the kernel then starts inherits all
 of it. The file imports only the standard library so that it starts fast.
 
 ``enter`` is the other way into a sandbox, for kernels forked from a template

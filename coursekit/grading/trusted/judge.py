@@ -1,11 +1,11 @@
 """The trusted judge's own work: read an export, observe the reference, judge the student.
 
-Kept apart from the worker's side (``verdicts``) and free of nbgrader and
+Kept apart from the worker's side (``sandbox.exports``) and free of nbgrader and
 Jupyter, so that it loads in a moment into a process that already holds torch:
 in a local secure run the judge is a child of the kernel template, forked
 before any kernel ran (``zygote``), which serves the coordinator over a
 connection only the coordinator holds (``serve``). Dask runs, and local runs
-without a template, judge in the coordinator (``verdicts.TrustedJudge``).
+without a template, judge in the coordinator (``client.TrustedJudge``).
 """
 
 import ast

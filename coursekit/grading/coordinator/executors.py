@@ -1,6 +1,6 @@
 """Where jobs run: a local pool of worker processes, or a Dask distributed cluster.
 
-Both run the same task, ``worker.grade(job, snapshot)``, and hand its
+Both run the same task, ``worker.worker.grade(job, snapshot)``, and hand its
 ``Result`` back to the coordinator, which alone writes the gradebook. An
 executor offers ``submit(job)`` (a future), ``wait(futures)`` (those done),
 ``recover()`` after a lost worker, and ``close()``.
@@ -13,9 +13,9 @@ import multiprocessing.forkserver
 import os
 import time
 
-from coursekit.grading import worker
-from coursekit.grading.kernels import kernel_environment
-from coursekit.grading.templates import forkable, forked_modules, template_for
+from coursekit.grading.kernels.templates import forkable, forked_modules, template_for
+from coursekit.grading.kernels.warm import kernel_environment
+from coursekit.grading.worker import worker
 
 
 class LocalExecutor:
@@ -25,7 +25,7 @@ class LocalExecutor:
     that imports the grading code once (nothing inherited from the
     coordinator: no threads, no database connection), and they exit when the
     coordinator dies, even by SIGKILL. The kernel template they share (see
-    ``templates.KernelTemplate``) is the one ``coursekit grade`` started early,
+    ``kernels.templates.KernelTemplate``) is the one ``coursekit grade`` started early,
     or else one started here; it is stopped with the pool.
 
     Parameters
@@ -35,7 +35,7 @@ class LocalExecutor:
     workers : int
         Number of worker processes.
     template : KernelTemplate, optional
-        A template started early (``kernels.early_template``) in the snapshot's mode; it is
+        A template started early (``kernels.warm.early_template``) in the snapshot's mode; it is
         told the assignment's modules, used and stopped here.
     """
 
@@ -152,21 +152,23 @@ class DaskExecutor:
             self.client.close()
 
 
-def executor(kind, snapshot, workers=None, scheduler=None, template=None):
-    """Create the executor ``kind`` (``"local"`` or ``"dask"``); a local one takes over ``template``.
+def executor(snapshot, options, template=None):
+    """Create the executor ``options.executor`` names (``"local"`` or ``"dask"``).
+
+    A local one takes over ``template``.
 
     Raises
     ------
     ValueError
         For an unknown kind, or ``"dask"`` without a scheduler address.
     """
-    if kind == "local":
-        return LocalExecutor(snapshot, workers or default_workers(), template)
-    if kind == "dask":
-        if not scheduler:
+    if options.executor == "local":
+        return LocalExecutor(snapshot, options.workers or default_workers(), template)
+    if options.executor == "dask":
+        if not options.scheduler:
             raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
-        return DaskExecutor(snapshot, scheduler)
-    raise ValueError(f"unknown executor {kind!r}: use 'local' or 'dask'")
+        return DaskExecutor(snapshot, options.scheduler)
+    raise ValueError(f"unknown executor {options.executor!r}: use 'local' or 'dask'")
 
 
 def start_fork_server():
@@ -175,7 +177,7 @@ def start_fork_server():
     Called as a run starts, the server's imports overlap with the coordinator's own work.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["coursekit.grading.worker"])
+    context.set_forkserver_preload(["coursekit.grading.worker.worker"])
     multiprocessing.forkserver.ensure_running()
     return context
 

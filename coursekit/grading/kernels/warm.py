@@ -15,7 +15,7 @@ In secure mode each kernel runs in a sandbox of its own (``sandbox``: its own
 uid, job folder, namespaces and limits), still one ahead of need, and is
 destroyed with its sandbox when its notebook is done. It is forked too: the
 template then runs with the sandbox's environment only, and the forked child
-enters the job's sandbox before it becomes the kernel (``sandbox_launch.enter``).
+enters the job's sandbox before it becomes the kernel (``bootstrap.launcher.enter``).
 Without a template, bwrap starts a fresh interpreter in the sandbox.
 """
 
@@ -24,13 +24,15 @@ import os
 import queue
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from coursekit.grading.templates import (
+from coursekit.grading.kernels.modules import PREWARMED_MODULES, prelude
+from coursekit.grading.kernels.templates import (
     FORKED,
     KernelStartError,
     KernelTemplate,
@@ -39,52 +41,24 @@ from coursekit.grading.templates import (
     template_for,
 )
 
-#: Modules every kernel has imported before it is handed to a submission (the snapshot adds
-#: those the assignment's source notebook imports). ``coursekit.check`` imports torch.
-PREWARMED_MODULES = ("numpy", "torch", "matplotlib.pyplot")
-#: What a notebook that imports torch itself gets too: ``torch._dynamo`` is what torch imports on
-#: the first optimizer a notebook creates, seconds of CPU (a notebook without torch never does).
-TORCH_NOTEBOOK_MODULES = ("torch._dynamo",)
 
+@dataclass
+class WarmKernel:
+    """A kernel handed out by ``WarmKernels.take``: its manager, and what the supply made for it.
 
-def prelude(modules=PREWARMED_MODULES):
-    """The silent code that imports ``modules`` without binding any name."""
-    return "; ".join(f"__import__({name!r})" for name in modules) or "pass"
-
-
-def notebook_modules(path, base=PREWARMED_MODULES):
-    """``base`` and the modules the notebook at ``path`` imports (that this interpreter has).
-
-    These are what the instructor's notebook needs anyway; importing them once per template
-    (or ahead of need, in secure mode) takes that time out of every submission's grading.
+    Attributes
+    ----------
+    manager : AsyncKernelManager
+        jupyter_client's manager of the running kernel.
+    log : Path
+        Where the kernel's launcher writes (quoted when it fails to start).
+    sandbox : Sandbox or None
+        Secure mode: the kernel's sandbox (its ``work`` and ``exports`` folders), closed with it.
     """
-    import ast
-    import importlib.util
 
-    import nbformat
-
-    found = []
-    for cell in nbformat.read(path, as_version=4).cells:
-        try:
-            tree = ast.parse(cell.source) if cell.cell_type == "code" else None
-        except SyntaxError:  # IPython syntax (magics): not worth transforming for this
-            continue
-        for node in ast.walk(tree) if tree else ():
-            if isinstance(node, ast.Import):
-                found += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                found.append(node.module)
-    if any(name == "torch" or name.startswith("torch.") for name in found):
-        found += TORCH_NOTEBOOK_MODULES
-    extra = []
-    for name in dict.fromkeys(found):
-        try:  # the top-level package only: finding a submodule would import its package here
-            present = importlib.util.find_spec(name.partition(".")[0]) is not None
-        except (ImportError, ValueError):
-            present = False
-        if present and name not in base:
-            extra.append(name)
-    return (*base, *extra)
+    manager: AsyncKernelManager
+    log: Path
+    sandbox: object = None
 
 
 def kernel_environment(base=None):
@@ -93,7 +67,7 @@ def kernel_environment(base=None):
     ``NBGRADER_EXECUTION=autograde`` is what ``nbgrader autograde`` sets, so the
     notebooks' ``GRADING`` flag is true exactly as it is under stock nbgrader.
     """
-    from coursekit.build import environment
+    from coursekit.environment import environment
 
     return {**(base if base is not None else environment()), "NBGRADER_EXECUTION": "autograde"}
 
@@ -128,7 +102,7 @@ class WarmKernels:
         Seconds a kernel may take to start and import the modules.
     fork : bool
         Fork kernels from a template process when the kernel allows it.
-    limits : sandbox.Limits or None
+    limits : sandbox.box.Limits or None
         Run every kernel in a sandbox of its own with these limits (secure mode); None runs
         them as the grader's user.
     template : KernelTemplate, optional
@@ -149,15 +123,15 @@ class WarmKernels:
         self.limits = limits
         self.sandbox_specs = None
         if limits is not None:
-            from coursekit.grading import sandbox
+            from coursekit.grading.sandbox import box
 
-            self.sandbox_specs = KernelSpecManager(kernel_dirs=[str(sandbox.kernelspec(folder))])
+            self.sandbox_specs = KernelSpecManager(kernel_dirs=[str(box.kernelspec(folder))])
         if not fork:
             template = None
         elif template is None:
             template = template_for(kernel_name, folder, env, modules, secure=limits is not None)
         self.template = template
-        self._next = None  # the future of the next kernel: (manager, client, prelude's msg_id)
+        self._next = None  # the future of the next kernel: (WarmKernel, client, prelude's msg_id)
         self._launched = 0
         # launching a kernel (a sandbox's holder, the stand-in) and disposing of one (its sandbox)
         # take 0.1-0.2 s of waiting for other processes: done here, they stay off the notebooks' path
@@ -169,7 +143,7 @@ class WarmKernels:
             self._next = self._launcher.submit(self._launch)
 
     def take(self, cwd, warm_next=True):
-        """Return a warm kernel's manager, working in ``cwd``, and start warming the next one.
+        """Return a ``WarmKernel`` working in ``cwd``, and start warming the next one.
 
         ``warm_next`` False warms none: no job will follow (a later ``take`` starts one then).
 
@@ -182,7 +156,7 @@ class WarmKernels:
             self.prepare()
             launched, self._next = self._next, None
             try:
-                km, kc, msg_id = launched.result()
+                kernel, kc, msg_id = launched.result()
             except KernelStartError:
                 if self.template is None or attempt:
                     raise
@@ -190,12 +164,12 @@ class WarmKernels:
                 self.template = None
                 continue
             try:
-                self._await(km, kc, msg_id)
+                self._await(kernel, kc, msg_id)
                 if self.limits is None:  # a sandboxed kernel already works in its own job folder
-                    self._await(km, kc, kc.execute(f"__import__('os').chdir({str(cwd)!r})", silent=True,
+                    self._await(kernel, kc, kc.execute(f"__import__('os').chdir({str(cwd)!r})", silent=True,
                                                    store_history=False))
             except KernelStartError:
-                kill(km)
+                kill(kernel)
                 if attempt:
                     raise
                 continue
@@ -203,10 +177,10 @@ class WarmKernels:
                 kc.stop_channels()
             if warm_next:
                 self.prepare()
-            return km
+            return kernel
         raise AssertionError("unreachable")
 
-    def release(self, km):
+    def release(self, kernel):
         """Kill a kernel at once, in the launcher's thread: nothing in it is worth a graceful shutdown.
 
         SIGKILL and reap, then jupyter_client's cleanup (connection files, control socket):
@@ -214,9 +188,9 @@ class WarmKernels:
         0.1 s until it has gone, 0.1-0.2 s of every notebook's grading.
         """
         try:
-            self._launcher.submit(dispose, km)
+            self._launcher.submit(dispose, kernel)
         except RuntimeError:  # closed already (the worker is going): here and now, then
-            dispose(km)
+            dispose(kernel)
 
     def close(self):
         """Kill the kernel warming up, if any, and the template (safe from any thread)."""
@@ -227,16 +201,16 @@ class WarmKernels:
             pass
         self._launcher.shutdown(wait=True)
         if launched is not None and launched.exception() is None:
-            km, kc, _ = launched.result()
+            kernel, kc, _ = launched.result()
             kc.stop_channels()
-            kill(km)
+            kill(kernel)
         if self.template is not None:
             self.template.close()
 
     def _launch(self):
         env, cwd, box = {**self.env}, self.folder, None
         if self.limits is not None:
-            from coursekit.grading.sandbox import SANDBOXED, Sandbox
+            from coursekit.grading.sandbox.box import SANDBOXED, Sandbox
 
             box = Sandbox(self.folder, self.limits)
             if self.template is not None:  # a fork of the template enters the sandbox
@@ -259,7 +233,6 @@ class WarmKernels:
             km = AsyncKernelManager(kernel_name=FORKED, kernel_spec_manager=self.template.specs)
         else:
             km = AsyncKernelManager(kernel_name=self.kernel_name)
-        km.coursekit_sandbox = box
         log = Path(self.folder) / f"kernel-{os.getpid()}-{self._launched}.log"
         self._launched += 1
         try:
@@ -271,26 +244,26 @@ class WarmKernels:
             if box is not None:
                 box.close()
             raise
-        km.coursekit_log = log
         kc = km.blocking_client()
         kc.start_channels()
-        return km, kc, kc.execute(self.code, silent=True, store_history=False)
+        return WarmKernel(manager=km, log=log, sandbox=box), kc, kc.execute(self.code, silent=True,
+                                                                            store_history=False)
 
-    def _await(self, km, kc, msg_id):
+    def _await(self, kernel, kc, msg_id):
         """Wait for the reply to ``msg_id``; raise if the kernel dies or never answers."""
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             try:
                 reply = kc.get_shell_msg(timeout=1.0)
             except queue.Empty:
-                if not run_sync(km.is_alive)():
+                if not run_sync(kernel.manager.is_alive)():
                     raise KernelStartError(f"the {self.kernel_name} kernel died while starting: "
-                                           f"{last_words(km)}") from None
+                                           f"{last_words(kernel)}") from None
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
         raise KernelStartError(f"the {self.kernel_name} kernel did not start within "
-                               f"{self.startup_timeout:g} s: {last_words(km)}")
+                               f"{self.startup_timeout:g} s: {last_words(kernel)}")
 
 
 def close_event_loop():
@@ -300,46 +273,34 @@ def close_event_loop():
     ensure_event_loop().close()
 
 
-def dispose(km):
+def dispose(kernel):
     """Kill a kernel (SIGKILL, reaped), close its sandbox and let jupyter_client clean up."""
-    kill(km)
+    kill(kernel)
     try:
-        run_sync(km.cleanup_resources)()
+        run_sync(kernel.manager.cleanup_resources)()
     except RuntimeError:
         pass
 
 
-def forget_log(km):
-    """Remove a kernel's launcher log."""
-    if getattr(km, "coursekit_log", None):
-        Path(km.coursekit_log).unlink(missing_ok=True)
-
-
-def last_words(km):
+def last_words(kernel):
     """The end of what a kernel (or its launcher) wrote to its log."""
     try:
-        text = Path(km.coursekit_log).read_text(errors="replace").strip()
-    except (AttributeError, OSError):
+        text = Path(kernel.log).read_text(errors="replace").strip()
+    except OSError:
         return "(no log)"
     return text[-400:] or "(nothing in its log)"
 
 
-def kill(km):
-    """Kill a kernel's process directly and remove its files, without an event loop."""
-    process = getattr(getattr(km, "provisioner", None), "process", None)
+def kill(kernel):
+    """Kill a kernel's process directly, remove its files and close its sandbox, without an event loop."""
+    process = getattr(getattr(kernel.manager, "provisioner", None), "process", None)
     if process is not None and process.poll() is None:
         process.kill()
         process.wait(10)
-    km.cleanup_connection_file()
-    forget_log(km)
-    close_sandbox(km)
-
-
-def close_sandbox(km):
-    """Kill whatever is left of a sandboxed kernel's job and remove its folder and cgroups."""
-    box = getattr(km, "coursekit_sandbox", None)
+    kernel.manager.cleanup_connection_file()
+    Path(kernel.log).unlink(missing_ok=True)
+    box, kernel.sandbox = kernel.sandbox, None
     if box is not None:
-        km.coursekit_sandbox = None
         box.close()
 
 

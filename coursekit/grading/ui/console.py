@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from coursekit.grading.engine import Progress as QuietProgress
+from coursekit.grading.coordinator.engine import Progress as QuietProgress
 from coursekit.grading.outcome import FAILED, SCORED
 
 #: Columns of the tables when the output is not a terminal (a log file, CI): rich's 80 cuts them.

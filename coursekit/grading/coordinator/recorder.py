@@ -4,7 +4,7 @@ For a submission a worker executed, it does what ``nbgrader autograde`` does
 after execution: it creates the student and the submission (with its
 timestamp), puts the submission's files and the assignment's files into
 ``autograded/<student>/<assignment>/``, has the trusted judge decide the grade
-cells from what the kernel exported (secure mode, ``verdicts``), runs
+cells from what the kernel exported (secure mode, ``verdicts.apply_verdicts``), runs
 nbgrader's own ``SaveAutoGrades``,
 ``AssignLatePenalties`` and ``CheckCellMetadata`` on the executed notebook,
 writes it there and sets nbgrader's file permissions. Formgrader,
@@ -34,9 +34,10 @@ from nbgrader.converters import Autograde
 from nbgrader.utils import is_grade, parse_utc, rmtree
 from sqlalchemy.exc import SAWarning
 
+from coursekit.grading.coordinator.verdicts import apply_verdicts
+from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import FAILED, SCORED, Outcome, now
-from coursekit.grading.sanitize import stages
-from coursekit.grading.worker import write_files
+from coursekit.grading.worker.sanitize import check_schemas_once, stages
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,19 @@ def failure_message(cell):
     return None
 
 
+def destination(coursedir, snapshot, student):
+    """The folder of ``student``'s submission of the snapshot's assignment under ``autograded/``."""
+    return Path(coursedir.format_path(coursedir.autograded_directory, student, snapshot.assignment))
+
+
+def graded_students(coursedir, snapshot):
+    """The students whose submission the gradebook holds and whose autograded notebook exists."""
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        students = {s.student.id for s in gb.find_assignment(snapshot.assignment).submissions}
+    return {student for student in students
+            if (destination(coursedir, snapshot, student) / f"{snapshot.notebook}.ipynb").exists()}
+
+
 class Recorder:
     """Writes the outcomes of one assignment into the gradebook and ``autograded/``.
 
@@ -68,10 +82,12 @@ class Recorder:
         The course's nbgrader configuration.
     judge : TrustedJudge or TemplateJudge, optional
         Secure mode: decides every grade cell of an executed notebook from its exports,
-        before nbgrader reads the scores (``engine`` sets it once the run's executor exists).
+        before nbgrader reads the scores (``trusted.client.judge_for``). Without one, a secure
+        run's executed notebooks fail to record: never the kernel's word.
     """
 
     def __init__(self, coursedir, snapshot, config, judge=None):
+        check_schemas_once()
         self.coursedir = coursedir
         self.snapshot = snapshot
         self.judge = judge
@@ -89,18 +105,7 @@ class Recorder:
 
     def destination(self, student):
         """The submission's folder under ``autograded/``."""
-        return Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
-                                               self.snapshot.assignment))
-
-    def graded(self):
-        """The students whose submission the gradebook holds and whose autograded notebook exists."""
-        gb = self.gradebook
-        try:
-            students = {s.student.id for s in gb.find_assignment(self.snapshot.assignment).submissions}
-        finally:
-            gb.db.commit()
-        return {student for student in students
-                if (self.destination(student) / f"{self.snapshot.notebook}.ipynb").exists()}
+        return destination(self.coursedir, self.snapshot, student)
 
     def record(self, job, result):
         """Record ``result``, the worker's work on ``job``; return the ``Outcome``."""
@@ -157,8 +162,10 @@ class Recorder:
             "metadata": {"name": job.notebook, "path": str(destination)},
         }
         nb = nbformat.reads(result.notebook, as_version=4)
-        if self.snapshot.secure:  # without a judge (None), recording fails: never the kernel's word
-            self.judge.apply(nb, result.exports or {})  # no exports, no points
+        if self.snapshot.secure:
+            if self.judge is None:
+                raise RuntimeError("a secure run has no trusted judge: the kernel's word is never taken")
+            apply_verdicts(self.judge, nb, result.exports or {})  # no exports, no points
         text, _ = self.exporter.from_notebook_node(nb, resources)
         (destination / f"{job.notebook}.ipynb").write_text(text)
         return nbformat.reads(text, as_version=4)

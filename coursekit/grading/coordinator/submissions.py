@@ -16,6 +16,8 @@ from pathlib import Path
 
 from nbgrader.utils import find_all_files
 
+from coursekit.grading.outcome import Job
+
 
 class UnknownStudentsError(LookupError):
     """Students were asked for that have no submission of the assignment."""
@@ -77,8 +79,6 @@ class Submission:
 
     def job(self, version):
         """The ``Job`` of this submission, read now, against the assignment ``version``."""
-        from coursekit.grading.outcome import Job
-
         contents = self.read()
         try:
             timestamp = self.coursedir.get_existing_timestamp(str(self.folder))

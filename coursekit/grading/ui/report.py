@@ -21,7 +21,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from coursekit import course
-from coursekit.grading.ledger import load_report
+from coursekit.grading.coordinator.ledger import load_report
 from coursekit.grading.outcome import FAILED
 
 

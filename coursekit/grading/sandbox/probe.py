@@ -12,7 +12,8 @@ import os
 import subprocess
 import sys
 
-from coursekit.grading.sandbox import LAUNCHER, Limits, Sandbox, SandboxError
+from coursekit.grading.sandbox.box import LAUNCHER, Sandbox, SandboxError
+from coursekit.grading.sandbox.limits import Limits
 
 _available = None
 

@@ -19,16 +19,16 @@ Secure mode runs every submission's kernel in a sandbox of its own:
   job where the machine lets root create cgroups; rlimits otherwise (address
   space) and always (CPU seconds, file size, processes of the uid, no core
   files). Wall time is the engine's cell timeout; printed output is cut by
-  ``execute.GradingExecute``.
+  ``worker.execute.GradingExecute``.
 
 A kernel forked from a worker's template enters the sandbox instead of being
 started by it: ``Sandbox.hold`` has bwrap build the sandbox around a process
-that only holds it, and ``sandbox_launch.enter`` moves the fork in.
+that only holds it, and ``bootstrap.launcher.enter`` moves the fork in.
 
 After a job, ``Sandbox.close`` kills every process in the job's cgroups and
 every process of its uid, removes the cgroups and the job folder, and frees
 the slot: nothing survives from one submission to the next.
-``sandbox_probe`` checks that all this works on the machine.
+``sandbox.probe`` checks that all this works on the machine.
 """
 
 import fcntl
@@ -38,13 +38,12 @@ import shutil
 import signal
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import coursekit
-from coursekit.grading.zygote import zombie
+from coursekit.grading.bootstrap.processes import zombie
 
-LAUNCHER = str(Path(__file__).with_name("sandbox_launch.py"))
+LAUNCHER = str(Path(__file__).parent.parent / "bootstrap" / "launcher.py")
 SANDBOXED = "coursekit-sandboxed"
 #: uids of the job slots: BASE_UID, BASE_UID + 1, ... (no account needs to exist).
 BASE_UID = 61000
@@ -64,35 +63,6 @@ STATIC_ENV = {"HOME": "/tmp", "USER": "student", "LOGNAME": "student", "PYTHONPA
 
 class SandboxError(RuntimeError):
     """No working sandbox: secure grading cannot run here."""
-
-
-@dataclass
-class Limits:
-    """What one sandboxed kernel may use.
-
-    Attributes
-    ----------
-    memory_bytes : int
-        Memory of the whole job (cgroup), or address space per process (rlimit fallback;
-        below about 1 GB ``import torch`` fails).
-    processes : int
-        Processes and threads of the job (cgroup ``pids``) and of its uid (``RLIMIT_NPROC``).
-    cpu_seconds : int
-        CPU time of each process (``RLIMIT_CPU``).
-    cpu_cores : float
-        CPU bandwidth of the whole job (cgroup ``cpu``), in cores.
-    file_bytes : int
-        Largest file a process may write (``RLIMIT_FSIZE``).
-    tmp_bytes : int
-        Size of the private ``/tmp``.
-    """
-
-    memory_bytes: int = 3 * 2**30
-    processes: int = 96
-    cpu_seconds: int = 1800
-    cpu_cores: float = 1.0
-    file_bytes: int = 256 * 2**20
-    tmp_bytes: int = 256 * 2**20
 
 
 def _ancestors(path):

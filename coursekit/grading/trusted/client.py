@@ -1,116 +1,21 @@
-"""Trusted verdicts: grade cells judged outside the sandbox, from exported observations only.
+"""The coordinator's handle on the trusted judge: in its own process, or forked from the template.
 
-In secure mode ``coursekit.check`` only exports what the student's function
-did on each case (``check.export``). After every cell, the worker moves the
-exports the cell wrote out of the sandbox (``collect``: regular files only,
-no links followed, sizes checked before reading, JSON whose arrays are float64
-values in strict base64 of exactly the size their shape says, never
-unpickled). After the notebook, the coordinator's ``apply`` has the run's
-judge (``judge.Judge``: in this process, or forked from the kernel template,
-see ``judge_for``) decide every grade cell: it gets its points only if
-
-- the instructor's source of the cell calls ``check`` for some exercises
-  (a grade cell without ``check`` cannot be trusted and scores zero),
-- each of those exercises has an export made while the cell ran, and every
-  export of it passes: the trusted side rebuilds the inputs from the same
-  seeds, runs ``reference`` and judges with the exercise's spec,
-- and the kernel's own run of the cell showed no error (a failing visible
-  test still fails: the kernel can only lower its own score).
-
-It then rewrites the cell's outputs before nbgrader's ``SaveAutoGrades``
-reads them: the kernel's outputs without any ``execute_result`` (so no
-partial credit can be claimed), plus, on a trusted failure, an error output
-with the trusted message. A missing or malformed export is a zero with its
-reason.
+The judge itself (``judge.Judge``) decodes the exports and judges them with the one judging
+core (``coursekit.verdict``) that ``coursekit.check`` uses in-kernel. A local secure run with a
+kernel template has it forked from the template before any kernel ran (``TemplateJudge``: torch
+is in memory already); Dask runs and local runs without a template judge in the coordinator
+(``TrustedJudge``). Either answers ``decide(cells)``: the verdicts of grade cells, each a message
+or None.
 """
 
 import json
 import os
 import pickle
 import socket
-import stat
 import threading
 
-from nbgrader.utils import is_grade
-
-from coursekit.grading.execute import error_output
-
-#: Largest export read (bytes); larger ones are rejected unread.
-MAX_EXPORT_BYTES = 64 * 2**20
 #: Seconds a judge forked from the kernel template may take to be ready (the template's imports included).
 START_TIMEOUT = 180.0
-#: Most exports taken from one cell; the rest are deleted unread.
-MAX_EXPORTS_PER_CELL = 32
-
-
-def safe_read(folder, name, max_bytes):
-    """Read the regular file ``name`` in ``folder`` without following links; None if it is not one.
-
-    Raises
-    ------
-    ValueError
-        When the file is larger than ``max_bytes``.
-    """
-    directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    try:
-        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
-    except OSError:
-        return None
-    finally:
-        os.close(directory)
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        if info.st_size > max_bytes:
-            raise ValueError(f"{info.st_size} bytes, more than the {max_bytes} allowed")
-        data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValueError(f"more than the {max_bytes} bytes allowed")
-    return data
-
-
-def collect(folder):
-    """Take the exports out of ``folder``: a list of (file name, bytes or the reason it is unusable).
-
-    Every entry is removed, read or not, so the next cell starts empty.
-    """
-    taken = []
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return taken
-    for name in names:
-        if name.startswith("."):
-            pass
-        elif len(taken) >= MAX_EXPORTS_PER_CELL:
-            taken.append((name, "too many exports in one cell"))
-        else:
-            try:
-                data = safe_read(folder, name, MAX_EXPORT_BYTES)
-                taken.append((name, data if data is not None else "not a regular file"))
-            except ValueError as error:
-                taken.append((name, f"too large: {error}"))
-        _remove(folder, name)
-    return taken
-
-
-def _remove(folder, name):
-    try:
-        os.unlink(os.path.join(folder, name))
-    except IsADirectoryError:
-        import shutil
-
-        shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
-    except OSError:
-        pass
-
-
-def kernel_failed(cell):
-    """Whether the kernel's own run of a cell showed an error (or wrote to standard error)."""
-    return any(output.output_type == "error"
-               or output.output_type == "stream" and output.get("name") == "stderr"
-               for output in cell.get("outputs", []))
 
 
 def judge_for(assignment, template=None):
@@ -143,7 +48,7 @@ class TrustedJudge:
         self._ready.start()
 
     def _prepare(self, assignment):
-        from coursekit.grading.judge import Judge
+        from coursekit.grading.trusted.judge import Judge
 
         try:
             self.judge = Judge()
@@ -169,27 +74,6 @@ class TrustedJudge:
         """The verdicts (message or None) of ``cells``, a list of (grade cell source, exports)."""
         self.wait()
         return [self.judge.verdict(source, exports) for source, exports in cells]
-
-    def apply(self, nb, exports):
-        """Decide every grade cell of ``nb`` and rewrite its outputs.
-
-        Parameters
-        ----------
-        nb : NotebookNode
-            The executed notebook (grade cells hold the instructor's source).
-        exports : dict of int to list
-            The exports ``collect`` took after each cell, by cell index.
-        """
-        judged = [index for index, cell in enumerate(nb.cells)
-                  if cell.cell_type == "code" and is_grade(cell) and not kernel_failed(cell)]
-        messages = dict(zip(judged, self.decide([(nb.cells[i].source, exports.get(i, [])) for i in judged])))
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code" or not is_grade(cell):
-                continue
-            cell.outputs = [output for output in cell.get("outputs", [])
-                            if output.output_type != "execute_result"]
-            if messages.get(index) is not None:
-                cell.outputs.append(error_output("AssertionError", messages[index]))
 
 
 class TemplateJudge(TrustedJudge):

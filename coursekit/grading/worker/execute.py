@@ -23,23 +23,14 @@ import collections
 import queue
 import time
 
-import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_hook, run_sync
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer
 
-
-def cell_label(cell, index):
-    """How a report names a cell: its grade id, or its position counted from 1."""
-    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-    return f"'{grade_id}'" if grade_id else f"{index + 1}"
-
-
-def error_output(ename, evalue):
-    """An error output, as a kernel would send it."""
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+from coursekit.grading.notebooks import cell_label, error_output
+from coursekit.grading.sandbox.exports import collect
 
 
 class GradingExecute(Execute):
@@ -56,7 +47,7 @@ class GradingExecute(Execute):
     exports_folder : str or None
         Secure mode: the sandbox's export folder, emptied after every cell.
     exports : dict of int to list
-        What was taken from it, by the index of the cell that ran (``verdicts.collect``).
+        What was taken from it, by the index of the cell that ran (``sandbox.exports.collect``).
     """
 
     max_output_bytes = Integer(
@@ -166,8 +157,6 @@ class GradingExecute(Execute):
     def _take_exports(self):
         """Move what ``check`` exported out of the sandbox, as the running cell's (secure mode)."""
         if self.exports_folder is not None:
-            from coursekit.grading.verdicts import collect
-
             taken = collect(self.exports_folder)
             if taken:
                 self.exports.setdefault(self._running if self._running is not None else 0, []).extend(taken)

@@ -11,9 +11,9 @@ cell (nbgrader issue #1083, open since 2019). ``ForgetDuplicates`` removes
 that empty dict, and the copy is graded as the ordinary cell DeduplicateIds
 meant it to be.
 
-Importing this module also makes ``jsonschema.validate`` check each schema
-against its meta-schema once per process rather than on every call
-(``check_schemas_once``).
+``check_schemas_once``, called by the worker and the coordinator before they run
+nbgrader's preprocessors (never on import), makes ``jsonschema.validate`` check each schema
+against its meta-schema once per process rather than on every call.
 """
 
 import copy
@@ -60,9 +60,6 @@ def check_schemas_once():
     validate.__doc__ = jsonschema.validate.__doc__
     validate.checks_schemas_once = True
     jsonschema.validate = validate
-
-
-check_schemas_once()
 
 
 class UngradableSubmissionError(Exception):

@@ -30,27 +30,21 @@ from nbconvert.exporters import NotebookExporter
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute
 
-from coursekit.grading.execute import GradingExecute
-from coursekit.grading.kernels import WarmKernels, kernel_environment, worker_name
+from coursekit.grading.bootstrap.processes import alive
+from coursekit.grading.kernels.templates import KernelTemplate
+from coursekit.grading.kernels.warm import WarmKernels, kernel_environment, worker_name
+from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import Result
-from coursekit.grading.sanitize import (
+from coursekit.grading.worker.execute import GradingExecute
+from coursekit.grading.worker.sanitize import (
     SUBMISSION_ERRORS,
     NoteTaker,
     UngradableSubmissionError,
+    check_schemas_once,
     read_notebook,
     restate,
     stages,
 )
-from coursekit.grading.templates import KernelTemplate
-from coursekit.grading.zygote import alive
-
-
-def write_files(files, folder):
-    """Write ``files`` (relative path to bytes) under ``folder``, later ones over earlier ones."""
-    for name, content in files.items():
-        path = Path(folder) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
 
 
 class Worker:
@@ -66,6 +60,7 @@ class Worker:
         self.snapshot = snapshot
         self.folder = Path(tempfile.mkdtemp(prefix="coursekit-worker-"))
         self.db_url = snapshot.gradebook_url(self.folder)
+        check_schemas_once()
         self.log = logging.getLogger(f"coursekit.grading.worker.{id(self)}")
         self.log.propagate = False
         self.notes = NoteTaker()
@@ -73,13 +68,11 @@ class Worker:
         self.sanitize_stage, self.execute_stage, _ = stages(Autograde(config=snapshot.config))
         self.grade_ids = snapshot.grade_ids
         execute = GradingExecute(config=snapshot.config)
-        self.secure = getattr(snapshot, "secure", False)
-        if self.secure:
-            from coursekit.grading.sandbox import Limits
-        shared = getattr(snapshot, "template", None)
+        self.secure = snapshot.secure
+        shared = snapshot.template
         self.kernels = WarmKernels(snapshot.kernel_name, self.folder, kernel_environment(),
                                    extra_arguments=execute.extra_arguments, modules=snapshot.modules,
-                                   limits=Limits() if self.secure else None,
+                                   limits=snapshot.limits if self.secure else None,
                                    template=KernelTemplate.attach(shared) if shared else None)
         self.kernels.prepare()
 
@@ -143,27 +136,29 @@ class Worker:
         what ``check`` exported is taken after every cell, for the coordinator's trusted judge
         (exports are None in-kernel).
         """
-        stage, execute = [], None
-        for preprocessor in self.execute_stage:
-            if isinstance(preprocessor, type) and issubclass(preprocessor, Execute):
-                execute = GradingExecute(config=self.snapshot.config, log=self.log)
-                preprocessor = execute
-            stage.append(preprocessor)
-        kernel = None
-        if execute is not None and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
+        executes = any(isinstance(p, type) and issubclass(p, Execute) for p in self.execute_stage)
+        kernel, exports_folder = None, None
+        if executes and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
             kernel = self.kernels.take(folder, warm_next)
-            execute.kernel = kernel
-            box = getattr(kernel, "coursekit_sandbox", None)
+            box = kernel.sandbox
             if box is not None:
                 write_files(files, box.work)
                 box.prepare_work()
-                execute.exports_folder = str(box.exports)
+                exports_folder = str(box.exports)
                 resources["metadata"]["path"] = str(box.work)
-        elif execute is not None and self.secure:
+        elif executes and self.secure:
             asked = nb.metadata.get("kernelspec", {}).get("name")
             raise UngradableSubmissionError(f"the notebook asks for kernel {asked!r}, not "
                                             f"{self.snapshot.kernel_name!r}: secure grading runs only "
                                             "sandboxed kernels")
+        stage, execute = [], None
+        for preprocessor in self.execute_stage:
+            if isinstance(preprocessor, type) and issubclass(preprocessor, Execute):
+                execute = GradingExecute(config=self.snapshot.config, log=self.log,
+                                         kernel=kernel.manager if kernel is not None else None,
+                                         exports=exports_folder)
+                preprocessor = execute
+            stage.append(preprocessor)
         previous = os.environ.get("NBGRADER_EXECUTION")
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # for a kernel nbclient starts itself
         try:

@@ -3,7 +3,7 @@
 A template runs ``zygote.py serve``; the kernelspec it writes runs a stand-in
 (``zygote.py stand-in``) that asks it for a kernel. A local grading run starts
 one template for all its workers (``coursekit grade`` starts it before anything
-else, see ``kernels.early_template``); a worker without one starts its own.
+else, see ``warm.early_template``); a worker without one starts its own.
 """
 
 import json
@@ -17,13 +17,13 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from coursekit.grading.zygote import zombie
+from coursekit.grading.bootstrap.processes import zombie
 
 #: Modules that must be imported in a running kernel, never by the template: they look for IPython.
 #: (``matplotlib.pyplot`` is not one: it resolves its backend, the inline one, at a kernel's first
 #: figure, and importing it took every kernel half a second of CPU.)
 KERNEL_ONLY = ("IPython", "ipykernel", "ipywidgets", "matplotlib_inline", "tqdm", "coursekit")
-ZYGOTE = str(Path(__file__).with_name("zygote.py"))
+ZYGOTE = str(Path(__file__).parent.parent / "bootstrap" / "zygote.py")
 FORKED = "coursekit-forked"
 
 
@@ -167,7 +167,7 @@ def template_environment(env, secure):
     (``sandbox.template_environment``).
     """
     if secure:
-        from coursekit.grading import sandbox
+        from coursekit.grading.sandbox import box
 
-        return sandbox.template_environment(env)
+        return box.template_environment(env)
     return env
