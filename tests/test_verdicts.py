@@ -2,18 +2,17 @@
 
 import base64
 import copy
-import json
 import os
 import time
 
 import jsonschema
-import nbformat
 import numpy as np
 import pytest
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+from support.exports import export_of, graded_notebook
 
 from coursekit import verdict
-from coursekit.check import FORMAT, encode, observations
+from coursekit.check import encode
 from coursekit.grading.coordinator.verdicts import apply_verdicts
 from coursekit.grading.kernels.templates import KernelTemplate, template_environment
 from coursekit.grading.kernels.warm import kernel_environment
@@ -87,25 +86,6 @@ def test_schemas_are_checked_once_with_the_same_verdicts():
     with pytest.raises(jsonschema.ValidationError, match="'weight' is a required property"):
         jsonschema.validate(good, changed, cls=Counting)
     assert len(checks) == 2
-
-
-def export_of(name, fn):
-    """What ``check(name, fn)`` exports in a sandbox, as the worker hands it on (file name, bytes)."""
-    spec = spec_for(name)
-    text = json.dumps({"format": FORMAT, "name": name, "cases": observations(spec, fn)})
-    return (f"1-{name}.json", text.encode())
-
-
-def graded_notebook(names):
-    """A notebook of one grade cell per exercise of ``names``, each calling ``check``."""
-    cells = []
-    for name in names:
-        cell = nbformat.v4.new_code_cell(f"check({name!r}, {name})")
-        cell.metadata.nbgrader = {"grade": True, "solution": False, "locked": True, "points": 1,
-                                  "grade_id": f"test_{name}", "schema_version": 3}
-        cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "True"}, execution_count=1)]
-        cells.append(cell)
-    return nbformat.v4.new_notebook(cells=cells)
 
 
 def children_of(pid):

@@ -117,14 +117,7 @@ class Judge:
         """The reference's observation of ``case`` (computed once per process)."""
         key = (spec.name, index)
         if key not in self.expected:
-            import torch
-
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)  # as the kernels compute
-            try:
-                self.expected[key] = verdict.expected_observation(spec, case)
-            finally:
-                torch.set_num_threads(threads)
+            self.expected[key] = verdict.expected_observation(spec, case)
         return self.expected[key]
 
     def problems(self, name, data):
@@ -134,19 +127,8 @@ class Judge:
             observed = decode(data, spec)
         except MalformedExportError as error:
             return [f"the grader could not read what check exported ({error}); nothing was graded"]
-        found = []
-        for index, (case, got) in enumerate(zip(spec.cases(), observed)):
-            prefix = spec.describe(case)
-            if isinstance(got, str):
-                found.append(f"{prefix}: {got}")
-                continue
-            try:
-                expected = self.expected_observation(spec, index, case)
-                found += [f"{prefix}: {problem}" for problem in spec.judge(got, expected, case)]
-            except Exception as error:  # an observation judge cannot read is malformed, never a pass
-                found.append(f"{prefix}: the exported observation is malformed "
-                             f"({type(error).__name__}: {error})")
-        return found
+        return verdict.judge_cases(spec, observed,
+                                   lambda index, case: self.expected_observation(spec, index, case))
 
     def verdict(self, source, exports):
         """Judge one grade cell (the instructor's ``source``) from the exports made while it ran.
