@@ -136,6 +136,9 @@ def main():
     and closed, its processes stopped), clearing the modules of torch, nbgrader and SQLAlchemy
     still took most of a second of every ``coursekit grade``.
     """
+    from coursekit import speedups
+
+    speedups.apply()  # before anything imports jsonschema
     try:
         app()  # click's standalone mode ends every command with SystemExit
     except SystemExit as done:

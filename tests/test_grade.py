@@ -16,9 +16,11 @@ import json
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, class_of
+from support.course import ASSIGNMENTS, class_of
 
 from coursekit import course, grading
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 #: The class graded in the in-kernel mode as well: the one with the most fixture variants.
 IN_KERNEL_CLASS = max(ASSIGNMENTS, key=lambda assignment: len(class_of(assignment)))

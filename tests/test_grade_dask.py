@@ -2,10 +2,13 @@
 
 import os
 
-from conftest import ASSIGNMENTS, ROOT, add_assignment
+import pytest
 from distributed import Client, LocalCluster
+from support.course import ASSIGNMENTS, ROOT, add_assignment
 
 from coursekit import course, grading, scenarios
+
+pytestmark = [pytest.mark.dask, pytest.mark.slow]
 
 ASSIGNMENT = ASSIGNMENTS[0]
 

@@ -15,15 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT, add_assignment
 from nbgrader.api import Gradebook
-from test_grade_broken import assert_outcome_as_expected, grade_cells, load_builders
+from support.course import ASSIGNMENTS, ROOT, add_assignment
+from support.scenarios import assert_outcome_as_expected, grade_cells, load_builders
 from typer.testing import CliRunner
 
 from coursekit import course, grading, scenarios
 from coursekit.cli import app
 from coursekit.grading.sandbox import box as sandbox
 from coursekit.grading.sandbox import probe as sandbox_probe
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ASSIGNMENT = ASSIGNMENTS[0]
 ADVERSARIAL = ROOT / "tests" / "submissions" / "adversarial"

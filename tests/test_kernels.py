@@ -144,7 +144,11 @@ def test_a_zombie_is_not_a_live_process_of_its_uid():
 def test_iri_grammar_is_built_on_first_use_only():
     code = textwrap.dedent("""
         import sys, time
-        import coursekit, nbformat
+        import coursekit
+        assert "rfc3987_syntax" not in sys.modules, "importing coursekit patched the process"
+        from coursekit import speedups
+        speedups.apply()
+        import nbformat
         from jsonschema import Draft7Validator
         assert "lark" not in sys.modules, "the IRI grammar was built at import"
         validator = Draft7Validator({"format": "iri"}, format_checker=Draft7Validator.FORMAT_CHECKER)

@@ -102,6 +102,7 @@ def children_of(pid):
     return found
 
 
+@pytest.mark.slow
 def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_path):
     reference = verdict.reference_function(spec_for("net_svd"))
     wrong_order = lambda *args: reference(*args)[::-1]  # noqa: E731 -- the singular values reversed
@@ -138,6 +139,7 @@ def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_
     assert "exported nothing" in failures[3][0]
 
 
+@pytest.mark.slow
 def test_a_judge_whose_template_died_fails_the_recording_it_is_asked_for():
     template = KernelTemplate.start(None, template_environment(kernel_environment(), secure=True),
                                     ("numpy",))

@@ -177,7 +177,7 @@ def start_fork_server():
     Called as a run starts, the server's imports overlap with the coordinator's own work.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["coursekit.grading.worker.worker"])
+    context.set_forkserver_preload(["coursekit.grading.worker.preload"])
     multiprocessing.forkserver.ensure_running()
     return context
 
