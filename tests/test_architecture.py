@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BOOTSTRAP = ROOT / "coursekit" / "grading" / "bootstrap"
 
@@ -43,3 +45,11 @@ def test_the_bootstrap_files_start_by_path_without_coursekit(tmp_path):
             "loaded = [m for m in sys.modules if m.partition('.')[0] in ('coursekit', 'numpy', 'torch')]\n"
             "assert not loaded, loaded\n")
     subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path, check=True, timeout=60)
+
+
+@pytest.mark.slow
+def test_the_grading_engine_type_checks():
+    """mypy on ``coursekit/grading`` (``[tool.mypy]`` in pyproject.toml): some 20 s of CPU, less cached."""
+    done = subprocess.run([str(Path(sys.executable).with_name("mypy"))], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

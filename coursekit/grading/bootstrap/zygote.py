@@ -50,7 +50,8 @@ def serve(address, parent, modules, more=False):
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
     server.listen(8)
-    kernels, owners = {}, {}  # pid -> the stand-in's connection; pid -> the process that asked
+    kernels: dict[int, socket.socket] = {}  # pid -> the stand-in's connection
+    owners: dict[int, int] = {}  # pid -> the process that asked
     template = os.getpid()
 
     def stop(*_):
@@ -249,6 +250,8 @@ def _sibling(name):
 
         spec = importlib.util.spec_from_file_location(
             key, os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no {name}.py beside {__file__}")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         sys.modules[key] = module

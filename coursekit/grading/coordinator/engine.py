@@ -11,7 +11,9 @@ rows, so no grade is ever doubled.
 
 import dataclasses
 import logging
+import os
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from coursekit import course
@@ -19,8 +21,9 @@ from coursekit.grading.coordinator import executors, snapshot, submissions
 from coursekit.grading.coordinator.ledger import Ledger, report_path
 from coursekit.grading.coordinator.recorder import Recorder, graded_students
 from coursekit.grading.kernels.modules import PREWARMED_MODULES
+from coursekit.grading.kernels.templates import KernelTemplate
 from coursekit.grading.options import GradingOptions
-from coursekit.grading.outcome import FAILED, SCORED, Job, Result
+from coursekit.grading.outcome import FAILED, SCORED, Job, Outcome, Result
 from coursekit.grading.sandbox import probe
 from coursekit.grading.trusted.client import judge_for
 
@@ -30,13 +33,13 @@ log = logging.getLogger(__name__)
 class Progress:
     """What a grading run tells the people watching it; this one tells nothing."""
 
-    def start(self, run, total):
+    def start(self, run: "GradingRun", total: int) -> None:
         """The run starts, with ``total`` submissions to grade."""
 
-    def advance(self, outcome):
+    def advance(self, outcome: Outcome) -> None:
         """One more submission has its outcome."""
 
-    def finish(self, run):
+    def finish(self, run: "GradingRun") -> None:
         """The run is over."""
 
 
@@ -63,18 +66,18 @@ class GradingRun:
     """
 
     assignment: str
-    outcomes: list = field(default_factory=list)
-    up_to_date: list = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
     report: str = ""
     executor: str = ""
     secure: bool = True
     seconds: float = 0.0
 
-    def count(self, status):
+    def count(self, status: str) -> int:
         """The number of outcomes of this run with ``status``."""
         return sum(outcome.status == status for outcome in self.outcomes)
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
         """The run as JSON-able data (what ``coursekit grade --json`` prints)."""
         return {"assignment": self.assignment, "report": self.report, "executor": self.executor,
                 "mode": "secure" if self.secure else "insecure",
@@ -83,7 +86,9 @@ class GradingRun:
                 "up_to_date": self.up_to_date, "outcomes": [o.as_dict() for o in self.outcomes]}
 
 
-def grade(root, assignment, students=None, options=None, *, progress=None, template=None):
+def grade(root: str | os.PathLike, assignment: str, students: list[str] | None = None,
+          options: GradingOptions | None = None, *, progress: "Progress | None" = None,
+          template: KernelTemplate | None = None) -> "GradingRun":
     """Grade the submissions of ``assignment`` in the course ``root``.
 
     Parameters
@@ -158,7 +163,8 @@ def _grade(root, assignment, students, options, progress, template, start):
 
 def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
     """Grade ``todo``: jobs without a notebook at once, the others on the executor."""
-    problems, waiting = [], []
+    problems: list[Job] = []
+    waiting: list[Job | submissions.Submission] = []
     for submission in todo:
         job = submission.job(snap.version)
         (problems if job.problem else waiting).append(job if job.problem else submission)
@@ -201,7 +207,8 @@ def _run_jobs(waiting, snap, pool, options, finish):
     """Hand ``waiting`` to ``pool`` a few at a time, and ``finish`` each as its result arrives."""
     local = options.workers or executors.default_workers()
     window = 2 * local if options.executor == "local" else len(waiting)
-    running, attempts = {}, {}
+    running: dict[Future, Job] = {}
+    attempts: dict[str, int] = {}
     while waiting or running:
         while waiting and len(running) < window:
             item = waiting.pop(0)

@@ -104,7 +104,7 @@ class Ledger:
         write_atomically(self.path, json.dumps(self.data, indent=1, sort_keys=True) + "\n")
 
 
-def load_report(coursedir, assignment):
+def load_report(coursedir, assignment: str) -> dict[str, Outcome]:
     """The recorded outcomes of ``assignment``, by student (empty when never graded)."""
     data = read_report(report_path(coursedir, assignment)) or {"submissions": {}}
     return {student: Outcome.from_dict(entry) for student, entry in sorted(data["submissions"].items())}

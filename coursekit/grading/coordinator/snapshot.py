@@ -63,10 +63,10 @@ class AssignmentSnapshot:
     notebook: str
     kernel_name: str
     gradebook: bytes
-    source_files: dict
+    source_files: dict[str, bytes]
     config: object
     version: str
-    modules: tuple = field(default=())
+    modules: tuple[str, ...] = field(default=())
     secure: bool = False
     limits: Limits = field(default_factory=Limits)
     template: dict | None = None

@@ -155,6 +155,7 @@ class WarmKernels:
         for attempt in range(2):
             self.prepare()
             launched, self._next = self._next, None
+            assert launched is not None  # prepare() just started it
             try:
                 kernel, kc, msg_id = launched.result()
             except KernelStartError:

@@ -279,8 +279,10 @@ class Sandbox:
         os.close(info_w)
         with os.fdopen(info) as stream:
             text = stream.read()
-        ready, _, _ = select.select([self._holder.stdout], [], [], timeout)
-        line = self._holder.stdout.readline() if ready else b""
+        holder_out = self._holder.stdout
+        assert holder_out is not None  # a pipe, asked for above
+        ready, _, _ = select.select([holder_out], [], [], timeout)
+        line = holder_out.readline() if ready else b""
         if line.strip() != b"ready" or not text:
             self._holder.kill()
             error = self._holder.communicate()[1].decode(errors="replace").strip()[-300:]

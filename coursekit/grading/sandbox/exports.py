@@ -48,7 +48,7 @@ def collect(folder):
 
     Every entry is removed, read or not, so the next cell starts empty.
     """
-    taken = []
+    taken: list[tuple[str, bytes | str]] = []
     try:
         names = sorted(os.listdir(folder))
     except OSError:

@@ -125,6 +125,7 @@ class TemplateJudge(TrustedJudge):
     def decide(self, cells):
         """The verdicts (message or None) of ``cells``, a list of (grade cell source, exports)."""
         self.wait()
+        assert self.connection is not None  # ready: connected
         try:
             self.connection.send_bytes(pickle.dumps(cells, protocol=pickle.HIGHEST_PROTOCOL))
             reply = json.loads(self.connection.recv_bytes())

@@ -141,7 +141,7 @@ class Judge:
         unknown = [name for name in names if name not in self.specs]
         if unknown:
             return f"no exercise is called {', '.join(unknown)}"
-        by_name = {}
+        by_name: dict[str, list[bytes | str]] = {}
         for file_name, data in exports:
             stem = file_name.removesuffix(".json")
             name = stem.split("-", 1)[1] if "-" in stem else stem
@@ -180,7 +180,8 @@ def serve(connection, assignment):
         except EOFError:
             return
         try:
-            reply = {"verdicts": [judge.verdict(source, exports) for source, exports in cells]}
+            verdicts = [judge.verdict(source, exports) for source, exports in cells]
+            reply: dict[str, object] = {"verdicts": verdicts}
         except Exception as error:  # the coordinator's recording fails, and the next run retries
             reply = {"error": f"{type(error).__name__}: {error}"}
         connection.send_bytes(json.dumps(reply).encode())

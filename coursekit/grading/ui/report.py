@@ -33,7 +33,7 @@ def common_form(message):
 
 def failure_counts(outcomes, top=10):
     """The most common reasons for lost points or failed submissions, with their counts."""
-    counts = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
     for outcome in outcomes.values():
         if outcome.status == FAILED and outcome.reason:
             counts[f"failed: {common_form(outcome.reason)}"] += 1
@@ -139,7 +139,7 @@ def table(header, rows):
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def write_report(root, assignment, folder=None):
+def write_report(root: str | Path, assignment: str, folder: str | Path | None = None) -> dict[str, Path]:
     """Write ``report.html`` and ``grades.csv`` for ``assignment``; return their paths.
 
     Parameters

@@ -67,7 +67,7 @@ class GradingExecute(Execute):
         self.notes = []
         self.cell_seconds = 0.0
         self._running = None
-        self._printed = collections.Counter()
+        self._printed: collections.Counter[int] = collections.Counter()
         self._cut = set()
 
     def preprocess(self, nb, resources=None, km=None):

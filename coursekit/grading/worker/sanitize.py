@@ -44,7 +44,7 @@ def check_schemas_once():
     """
     if getattr(jsonschema.validate, "checks_schemas_once", False):
         return
-    checked = []  # (validator class, a copy of a schema that passed its check)
+    checked: list[tuple[type, dict]] = []  # (validator class, a copy of a schema that passed its check)
 
     def validate(instance, schema, cls=None, *args, **kwargs):
         if cls is None:
@@ -58,7 +58,7 @@ def check_schemas_once():
             raise error
 
     validate.__doc__ = jsonschema.validate.__doc__
-    validate.checks_schemas_once = True
+    validate.checks_schemas_once = True  # type: ignore[attr-defined]
     jsonschema.validate = validate
 
 

@@ -181,7 +181,7 @@ class Worker:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-_workers = {}
+_workers: dict[tuple[str, int], Worker] = {}
 _lock = threading.Lock()
 _snapshot = None
 
