@@ -1,5 +1,6 @@
 """The ``coursekit`` command line: a thin layer over the Python API."""
 
+import logging
 import os
 import sys
 
@@ -8,6 +9,24 @@ import typer
 from coursekit import build
 
 app = typer.Typer(help="Build and grade the course's assignments.", no_args_is_help=True)
+
+
+@app.callback()
+def options(verbose: int = typer.Option(0, "--verbose", "-v", count=True,
+                                        help="Say what coursekit does on standard error (-vv: in detail).")):
+    """Build and grade the course's assignments."""
+    if verbose:
+        log_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
+
+
+def log_to_stderr(level):
+    """Send the ``coursekit`` loggers' records at ``level`` and above to standard error."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("coursekit")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
 
 
 @app.command()

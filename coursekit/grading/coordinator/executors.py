@@ -8,6 +8,7 @@ executor offers ``submit(job)`` (a future), ``wait(futures)`` (those done),
 
 import concurrent.futures
 import dataclasses
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -16,6 +17,8 @@ import time
 from coursekit.grading.kernels.templates import forkable, forked_modules, template_for
 from coursekit.grading.kernels.warm import kernel_environment
 from coursekit.grading.worker import worker
+
+log = logging.getLogger(__name__)
 
 
 class LocalExecutor:
@@ -48,6 +51,7 @@ class LocalExecutor:
             template = template_for(snapshot.kernel_name, None, kernel_environment(), snapshot.modules,
                                     secure=snapshot.secure)
         self.template = template
+        log.debug("kernel template: %s", "none" if template is None else f"pid {template.pid}")
         if template is not None:
             snapshot = dataclasses.replace(snapshot, template=self.template.sharing())
         self.snapshot = snapshot
@@ -79,6 +83,7 @@ class LocalExecutor:
 
     def recover(self):
         """Replace a pool broken by a dead worker with a new one; its jobs in flight are lost (True)."""
+        log.warning("a worker process died: its jobs in flight are graded again by a new pool")
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._pool()
         return True

@@ -128,6 +128,7 @@ class Recorder:
                 outcome.status, outcome.retry = FAILED, True
                 outcome.reason = f"recording the grades failed: {type(error).__name__}: {error}"
         outcome.graded_at = now()
+        log.debug("%s recorded: %s %s", job.student, outcome.status, outcome.reason or "")
         return outcome
 
     def _write(self, job, result, outcome):

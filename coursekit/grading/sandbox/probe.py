@@ -8,6 +8,7 @@ bomb or a memory bomb only after it shows that the limits are in force.
 """
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import sys
 from coursekit.grading.sandbox.box import LAUNCHER, Sandbox, SandboxError
 from coursekit.grading.sandbox.limits import Limits
 
+log = logging.getLogger(__name__)
 _available = None
 
 
@@ -30,6 +32,7 @@ def check_available():
             raise SandboxError(_available)
         return
     _available = _probe_problem() or ""
+    log.info("sandbox probe: %s", _available or "sandboxed kernels work here")
     if _available:
         raise SandboxError(_available)
 
