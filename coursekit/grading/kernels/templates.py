@@ -164,7 +164,7 @@ def template_environment(env, secure):
     """The environment a template runs in: in secure mode, what a sandbox's kernel would get.
 
     Then nothing of the grader's environment is in the memory the kernels inherit
-    (``sandbox.template_environment``).
+    (``sandbox.box.template_environment``).
     """
     if secure:
         from coursekit.grading.sandbox import box

@@ -151,6 +151,11 @@ class NoteTaker(logging.Handler):
     def emit(self, record):
         self.notes.append(record.getMessage())
 
+    def take(self):
+        """The notes kept since the last call, forgetting them."""
+        notes, self.notes = self.notes, []
+        return notes
+
 
 def restate(message, grade_ids):
     """Say what an nbgrader warning means for a submission; None when it says nothing new.

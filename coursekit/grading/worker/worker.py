@@ -119,9 +119,9 @@ class Worker:
                              "notebook": job.notebook, "db_url": self.db_url},
                 "metadata": {"name": job.notebook, "path": str(folder)},
             }
-            self.notes.notes = []
+            self.notes.take()  # what an earlier job left, if it failed half-way
             text, _ = self.exporter(self.sanitize_stage).from_notebook_node(nb, copy.deepcopy(resources))
-            result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.notes) if note]
+            result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.take()) if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
             result.notebook, result.cell_seconds, notes, result.exports = self.execute(
                 nb, resources, folder, files, job.warm_next)

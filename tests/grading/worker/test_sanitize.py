@@ -1,11 +1,12 @@
 """Reading a submitted notebook, and what nbgrader's warnings mean for a submission."""
 
 import json
+import logging
 
 import nbformat
 import pytest
 
-from coursekit.grading.worker.sanitize import UngradableSubmissionError, read_notebook, restate
+from coursekit.grading.worker.sanitize import NoteTaker, UngradableSubmissionError, read_notebook, restate
 
 GRADE_IDS = {"test_net_svd"}
 
@@ -47,3 +48,17 @@ def test_a_good_notebook_reads_without_notes():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     read, notes = read_notebook(nbformat.writes(nb).encode(), "a.ipynb")
     assert read.cells[0].source == "x = 1" and notes == []
+
+
+def test_the_note_taker_hands_each_warning_over_once():
+    log = logging.getLogger("coursekit.tests.notes")
+    log.propagate = False
+    taker = NoteTaker()
+    log.addHandler(taker)
+    try:
+        log.info("not a warning")
+        log.warning("Cell with id 'net_svd' exists multiple times!")
+        assert taker.take() == ["Cell with id 'net_svd' exists multiple times!"]
+        assert taker.take() == []
+    finally:
+        log.removeHandler(taker)
