@@ -50,7 +50,7 @@ def check(name, fn):
         return
     found = verdict.judge_cases(spec, verdict.observe_all(spec, fn))
     if found:
-        raise AssertionError(verdict.report(spec, found))
+        raise AssertionError(verdict.student_message(spec, found))
 
 
 def encode(value):

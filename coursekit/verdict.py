@@ -85,7 +85,7 @@ def judge_cases(spec, observed, expected=None):
     return found
 
 
-def report(spec, found):
+def student_message(spec, found):
     """Turn the problems of every case into one message for the student."""
     lines = [f"{spec.name} is not right yet.", *(f"- {problem}" for problem in found)]
     if spec.summary:

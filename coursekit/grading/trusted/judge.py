@@ -156,7 +156,7 @@ class Judge:
                     return f"check({name!r}, ...) left an unusable export ({data})"
                 found = self.problems(name, data)
                 if found:
-                    return verdict.report(self.specs[name], found)
+                    return verdict.student_message(self.specs[name], found)
         return None
 
 
