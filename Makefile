@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test test-fast sync release fixtures lint benchmarks
+.PHONY: install demo test test-fast sync release fixtures lint benchmarks otter otter-check
 
 install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap
 
@@ -44,11 +44,17 @@ release: install       ## regenerate release/ with nbgrader
 fixtures: install      ## rebuild the fixture notebooks from their scenario files
 	$(BIN)/coursekit fixtures
 
-lint: install          ## ruff, the import contracts, mypy, and the notebooks in sync with reference/
+lint: install          ## ruff, the import contracts, mypy, and the source notebooks against the authoring rules (drift from reference/ too)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy coursekit/grading
-	$(BIN)/coursekit sync --check
+	$(BIN)/coursekit lint
 
 benchmarks: install    ## every benchmark under benchmarks/
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+otter: install         ## export every assignment as an Otter-Grader autograder into dist/otter/
+	$(BIN)/coursekit export otter
+
+otter-check: install   ## grade every fixture with otter run and coursekit grade; print both scores
+	$(BIN)/python -m coursekit.gradescope.scores

@@ -8,3 +8,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearSolutions.enforce_metadata = True
 c.ExecutePreprocessor.timeout = 300
 c.ClearMetadataPreprocessor.enabled = False
+
+# Course order of the assignments (coursekit): those named here first, then the others in
+# alphabetical order of their source/ folders.
+# c.CourseKit.order = ["deep_linear_networks", "depth_vs_width", "initialization", "learning_dynamics"]

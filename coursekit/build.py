@@ -10,6 +10,7 @@ the signature and docstring and nbgrader replaces the body with a stub.
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import subprocess
 import sys
@@ -18,12 +19,71 @@ from pathlib import Path
 
 from coursekit.environment import environment
 
-ASSIGNMENTS = ("deep_linear_networks", "depth_vs_width", "initialization", "learning_dynamics")
+#: The section of ``nbgrader_config.py`` that may give the course order: ``c.CourseKit.order = [...]``.
+ORDER_SECTION = "CourseKit"
 
 
 def assignments(root="."):
-    """Return the assignments that have a source notebook under ``root``, in course order."""
-    return [a for a in ASSIGNMENTS if source_path(a, root).exists()]
+    """Return the assignments of the course ``root``, in course order.
+
+    An assignment is a folder ``source/<assignment>/`` holding ``<assignment>.ipynb``; there
+    is no list to register it in. The course order is that of ``c.CourseKit.order`` in the
+    course's ``nbgrader_config.py`` for the assignments it names, then the others in
+    alphabetical order of their folders.
+    """
+    folder = Path(root) / "source"
+    found = sorted(p.name for p in folder.iterdir() if source_path(p.name, root).exists()) \
+        if folder.is_dir() else []
+    order = [name for name in course_order(root) if name in found]
+    return order + [name for name in found if name not in order]
+
+
+def course_order(root="."):
+    """The assignments that ``c.CourseKit.order`` in ``root``'s ``nbgrader_config.py`` names, in order."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root).resolve() / "nbgrader_config.py"
+    if not path.exists():
+        return []
+    config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    section = config[ORDER_SECTION] if ORDER_SECTION in config else {}
+    return list(section.get("order", []))
+
+
+def import_roots():
+    """The folders that ``coursekit`` and ``reference`` are imported from (a course's root, usually)."""
+    roots = []
+    for package in ("coursekit", "reference"):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            roots.append(str(Path(spec.origin).resolve().parent.parent))
+    return list(dict.fromkeys(roots))
+
+
+def foreign_packages(root="."):
+    """Say where this course's own ``coursekit`` or ``reference`` would not be the one imported.
+
+    A course is a clone of the kit installed into its own environment (``make install``
+    installs it editable), so that ``reference.<assignment>`` and ``coursekit.specs.<assignment>``
+    are this course's files, for ``coursekit`` and for the grading sandbox alike.
+
+    Returns
+    -------
+    list of str
+        One message per package of ``root`` that Python would import from elsewhere.
+    """
+    root = Path(root).resolve()
+    messages = []
+    for package in ("coursekit", "reference"):
+        own = root / package
+        if not (own / "__init__.py").exists():
+            continue
+        spec = importlib.util.find_spec(package)
+        found = Path(spec.origin).resolve().parent if spec is not None and spec.origin else None
+        if found != own:
+            messages.append(f"`import {package}` finds {found}, not this course's {own}: install this course "
+                            f"(`make install` here) or put {root} first on PYTHONPATH")
+    return messages
 
 
 def source_path(assignment, root="."):

@@ -48,6 +48,40 @@ def sync(
 
 
 @app.command()
+def new(
+    assignment: str = typer.Argument(..., help="The new assignment's name (a lowercase identifier)."),
+    exercise: str = typer.Option("mean_squared_error", "--exercise", help="The example exercise's name."),
+):
+    """Scaffold an assignment: reference, spec, source notebook and fixture scenarios."""
+    from coursekit import scaffold
+
+    try:
+        written = scaffold.new(assignment, ".", exercise)
+    except ValueError as error:
+        typer.echo(f"coursekit new: {error}", err=True)
+        raise typer.Exit(2) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def lint(assignments: list[str] = typer.Argument(None, help="Assignments (default: all).")):
+    """Check the source notebooks against the authoring rules; name each problem's cell and fix."""
+    from coursekit import lint as rules
+
+    problems = [f"course: {message}" for message in build.foreign_packages(".")]
+    names = assignments or build.assignments()
+    for assignment in names:
+        problems += [str(problem) for problem in rules.lint(assignment)]
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{len(problems)} problems in the source notebooks.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{len(names)} source notebooks follow the authoring rules.")
+
+
+@app.command()
 def release(assignments: list[str] = typer.Argument(None, help="Assignments (default: all).")):
     """Generate the student notebooks into ``release/`` with nbgrader."""
     for assignment in assignments or build.assignments():
@@ -79,6 +113,29 @@ def fixtures(
         typer.echo(f"{'stale' if check else 'wrote'} tests/submissions/{name}.ipynb")
     if check and stale:
         raise typer.Exit(1)
+
+
+export_app = typer.Typer(help="Export the course for other graders.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("otter")
+def export_otter(
+    assignments: list[str] = typer.Argument(None, help="Assignments (default: all)."),
+    run_tests: bool = typer.Option(True, "--run-tests/--no-run-tests",
+                                   help="Let otter assign grade the solutions (must score 100 %)."),
+):
+    """Export assignments as Otter-Grader autograders for Gradescope, into ``dist/otter/``."""
+    from coursekit.gradescope import export
+
+    for assignment in assignments or build.assignments():
+        try:
+            folder = export.export(assignment, run_tests=run_tests)
+        except export.ExportError as error:
+            typer.echo(f"coursekit export otter: {error}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{assignment}: autograder {export.autograder_zip(folder)}\n"
+                   f"{' ' * len(assignment)}  student notebook {export.student_notebook(folder, assignment)}")
 
 
 @app.command()

@@ -52,18 +52,30 @@ class Scenario:
 
     def notebook(self, root="."):
         """The submission: the release notebook with this scenario's solutions filled in."""
-        nb = nbformat.read(release_path(self.assignment, root), as_version=4)
+        return self.fill(nbformat.read(release_path(self.assignment, root), as_version=4), release_exercise)
+
+    def fill(self, nb, exercise_of):
+        """Write this scenario's solutions into the exercise cells of a student notebook ``nb``.
+
+        ``exercise_of(cell)`` names the function an exercise cell holds (None for other
+        cells), so that the same scenario fills an nbgrader release or an Otter notebook.
+        """
         module = importlib.import_module(f"reference.{self.assignment}")
         for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if not (meta.get("solution") and cell.cell_type == "code"):
+            name = exercise_of(cell)
+            if name is None:
                 continue
-            name = meta["grade_id"]
             if name in self.functions:
                 cell.source = self.functions[name]
             elif self.start == "reference":
                 cell.source = textwrap.dedent(inspect.getsource(getattr(module, name))).rstrip("\n")
         return nb
+
+
+def release_exercise(cell):
+    """The function an nbgrader release's exercise cell holds (its ``grade_id``), else None."""
+    meta = cell.metadata.get("nbgrader", {})
+    return meta["grade_id"] if meta.get("solution") and cell.cell_type == "code" else None
 
 
 def scenarios(assignment, root="."):

@@ -195,6 +195,8 @@ def kernel(request, inherited):
         else:
             os.chdir(request["cwd"])
             env["JPY_PARENT_PID"] = str(os.getppid())
+            # as a kernel that nbgrader starts would (the template itself runs isolated, ``-I``)
+            sys.path[:0] = [entry for entry in env.get("PYTHONPATH", "").split(os.pathsep) if entry]
         os.environ.clear()
         os.environ.update(env)
         for name in ("numpy", "torch"):  # the template's seeds must not be every kernel's
@@ -233,6 +235,9 @@ def judge(request, connection, inherited):
         from multiprocessing.connection import Connection
 
         served = Connection(connection.detach())
+        # the course's own coursekit and reference, wherever the coordinator imports them from (this
+        # process runs isolated, ``-I``, so it would otherwise find only the installed ones)
+        sys.path[:0] = request.get("path", [])
         importlib.import_module("coursekit.grading.trusted.judge").serve(served, request["judge"])
     except BaseException:  # noqa: B036 -- a forked child must never return into the template's loop
         import traceback

@@ -14,6 +14,8 @@ import pickle
 import socket
 import threading
 
+from coursekit.build import import_roots
+
 #: Seconds a judge forked from the kernel template may take to be ready (the template's imports included).
 START_TIMEOUT = 180.0
 
@@ -104,7 +106,8 @@ class TemplateJudge(TrustedJudge):
             self.template.wait(self.timeout, cancelled=self._closing)
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stream:
                 stream.connect(self.template.address)
-                stream.sendall((json.dumps({"judge": assignment, "owner": os.getpid()}) + "\n").encode())
+                stream.sendall((json.dumps({"judge": assignment, "owner": os.getpid(),
+                                           "path": import_roots()}) + "\n").encode())
                 self.connection = Connection(stream.detach())
             reply = json.loads(self.connection.recv_bytes())
             if "error" in reply:
