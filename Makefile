@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test sync release fixtures lint benchmarks otter otter-check
+.PHONY: install demo test test-fast sync release fixtures lint benchmarks otter otter-check
 
 install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap
 
@@ -32,6 +32,9 @@ demo: install          ## release, grade the example class, print scores, write 
 test: install          ## the whole test suite
 	$(BIN)/python -m pytest
 
+test-fast: install     ## the inner loop: no browser, sandbox, Dask or slow tests
+	$(BIN)/python -m pytest -m "not slow and not browser and not sandbox and not dask"
+
 sync: install          ## rewrite solution and given cells from reference/
 	$(BIN)/coursekit sync
 
@@ -41,8 +44,10 @@ release: install       ## regenerate release/ with nbgrader
 fixtures: install      ## rebuild the fixture notebooks from their scenario files
 	$(BIN)/coursekit fixtures
 
-lint: install          ## ruff, and the source notebooks against the authoring rules (drift from reference/ too)
+lint: install          ## ruff, the import contracts, mypy, and the source notebooks against the authoring rules (drift from reference/ too)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy coursekit/grading
 	$(BIN)/coursekit lint
 
 benchmarks: install    ## every benchmark under benchmarks/

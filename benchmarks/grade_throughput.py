@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coursekit import build, course, scenarios  # noqa: E402
-from coursekit.grading.executors import default_workers  # noqa: E402
+from coursekit.grading import default_workers  # noqa: E402
 
 
 def draw(assignments, n):

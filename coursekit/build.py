@@ -12,11 +12,12 @@ import ast
 import importlib
 import importlib.util
 import inspect
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from coursekit.environment import environment
 
 #: The section of ``nbgrader_config.py`` that may give the course order: ``c.CourseKit.order = [...]``.
 ORDER_SECTION = "CourseKit"
@@ -164,23 +165,6 @@ def release(assignment, root="."):
                "--log-level=WARN"]
     subprocess.run(command, cwd=root, check=True, env=environment())
     return release_path(assignment, root)
-
-
-def environment():
-    """The environment for nbgrader commands and the kernels they start.
-
-    nbgrader runs ``alembic`` and Jupyter kernels by name, so the virtual
-    environment's ``bin`` comes first on PATH even when it is not activated.
-    Each kernel computes on one thread: grading runs kernels side by side, and
-    torch's threads fighting over the cores made a notebook ten times slower.
-    nbgrader's own SQLAlchemy warnings about its session (``SAWarning`` from
-    ``nbgrader.api``) are silenced: they are about nbgrader's internals, not
-    the course.
-    """
-    scripts = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", ""),
-            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
-            "PYTHONWARNINGS": "ignore:::nbgrader.api"}
 
 
 def poll_in_slices(client, slice_seconds=1.0):

@@ -1,5 +1,6 @@
 """The ``coursekit`` command line: a thin layer over the Python API."""
 
+import logging
 import os
 import sys
 
@@ -8,6 +9,24 @@ import typer
 from coursekit import build
 
 app = typer.Typer(help="Build and grade the course's assignments.", no_args_is_help=True)
+
+
+@app.callback()
+def options(verbose: int = typer.Option(0, "--verbose", "-v", count=True,
+                                        help="Say what coursekit does on standard error (-vv: in detail).")):
+    """Build and grade the course's assignments."""
+    if verbose:
+        log_to_stderr(logging.DEBUG if verbose > 1 else logging.INFO)
+
+
+def log_to_stderr(level):
+    """Send the ``coursekit`` loggers' records at ``level`` and above to standard error."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("coursekit")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
 
 
 @app.command()
@@ -143,21 +162,16 @@ def grade(
     """
     import json
 
-    from coursekit.grading.kernels import early_template
+    from coursekit import grading
 
     # torch & co. are imported by the kernels' template while the engine imports nbgrader
-    template = early_template(secure=not insecure) if executor == "local" else None
-
-    from coursekit import grading
-    from coursekit.grading.console import LiveProgress, console_for_tables, outcome_table
-    from coursekit.grading.sandbox import SandboxError
-
+    template = grading.start_template(secure=not insecure) if executor == "local" else None
+    options = grading.GradingOptions(workers=workers, executor=executor, scheduler=scheduler, force=force,
+                                     timeout=timeout, secure=not insecure)
     try:
-        run = grading.grade(".", assignment, students, workers=workers, executor=executor,
-                            scheduler=scheduler, force=force, timeout=timeout,
-                            progress=LiveProgress(console_for_tables(stderr=True)), secure=not insecure,
-                            template=template)
-    except SandboxError as error:
+        run = grading.grade(".", assignment, students, options, template=template,
+                            progress=grading.LiveProgress(grading.console_for_tables(stderr=True)))
+    except grading.SandboxError as error:
         typer.echo(f"coursekit grade: cannot grade securely here: {error}.\n"
                    "Secure grading runs every notebook in a bubblewrap sandbox so that student code "
                    "cannot read the solutions or touch the gradebook. Fix the above (make install "
@@ -174,7 +188,7 @@ def grade(
     if as_json:
         typer.echo(json.dumps(run.as_dict(), indent=1))
     elif run.outcomes:
-        console_for_tables().print(outcome_table(run))
+        grading.console_for_tables().print(grading.outcome_table(run))
         typer.echo(f"grading report: {run.report}")
     if any(outcome.retry for outcome in run.outcomes):
         typer.echo("Some submissions failed because of the grader, not the student: "
@@ -188,9 +202,9 @@ def report(
     output: str = typer.Option(None, "--output", "-o", help="Folder (default: autograded/<assignment>/)."),
 ):
     """Write an HTML report with figures and a CSV of grades for a graded assignment."""
-    from coursekit.grading.report import write_report
+    from coursekit import grading
 
-    written = write_report(".", assignment, output)
+    written = grading.write_report(".", assignment, output)
     typer.echo(f"report: {written['html']}\ngrades: {written['csv']}")
 
 
@@ -201,6 +215,9 @@ def main():
     and closed, its processes stopped), clearing the modules of torch, nbgrader and SQLAlchemy
     still took most of a second of every ``coursekit grade``.
     """
+    from coursekit import speedups
+
+    speedups.apply()  # before anything imports jsonschema
     try:
         app()  # click's standalone mode ends every command with SystemExit
     except SystemExit as done:

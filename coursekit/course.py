@@ -15,7 +15,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from coursekit.build import environment
+from coursekit.environment import environment
 
 
 def nbgrader(root, *args, log_level="WARN", niceness=0):

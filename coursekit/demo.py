@@ -13,8 +13,6 @@ from pathlib import Path
 from rich.table import Table
 
 from coursekit import build, course, grading, scenarios
-from coursekit.grading.console import LiveProgress, console_for_tables
-from coursekit.grading.report import write_report
 
 CLASS_SIZE = 40
 
@@ -58,7 +56,7 @@ def score_table(assignment, enrolled, got, max_scores):
 
 def run(root=".", console=None, size=CLASS_SIZE):
     """Run the whole demo in the course directory ``root``; return the number of surprises."""
-    console = console or console_for_tables()
+    console = console or grading.console_for_tables()
     root = Path(root)
     surprises = 0
     for assignment in build.assignments(root):
@@ -66,13 +64,13 @@ def run(root=".", console=None, size=CLASS_SIZE):
         console.print(f"releasing {build.release(assignment, root)}")
         enrolled = enroll(root, assignment, size)
         console.print(f"grading {len(enrolled)} submissions with coursekit grade ...")
-        graded = grading.grade(root, assignment, list(enrolled), progress=LiveProgress(console))
+        graded = grading.grade(root, assignment, list(enrolled), progress=grading.LiveProgress(console))
         max_scores = course.max_scores(root, assignment)
         table, mismatches = score_table(assignment, enrolled, course.scores(root, assignment), max_scores)
         console.print(table)
         surprises += mismatches
         course.generate_feedback(root, assignment)
-        written = write_report(root, assignment)
+        written = grading.write_report(root, assignment)
         console.print(f"grading report: {graded.report}")
         console.print(f"feedback: {root / 'feedback'}/<student>/{assignment}/{assignment}.html")
         console.print(f"report: {written['html']}\ngrades: {written['csv']}")

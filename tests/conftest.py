@@ -6,54 +6,22 @@ the untouched release (``release-notebook``) and every fixture submission under
 """
 
 import shutil
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from coursekit import build, course, grading, scenarios
+from coursekit import speedups
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = build.assignments(ROOT)
+speedups.apply()  # as the command line does, before anything imports jsonschema
 
+from support.course import ASSIGNMENTS, RELEASES, ROOT, add_assignment, class_of  # noqa: E402
+
+from coursekit import build, course, grading, scenarios  # noqa: E402
 
 SHARDS = 2  # each assignment's class is split over two nbgrader processes run side by side
 # Stock nbgrader grades in the background at this nice level: it gets about a tenth of a core that a test
 # keeps busy (its kernels still start well within their 60 s) and all of a core that the tests leave idle.
 STOCK_NICENESS = 10
-
-
-class Releases:
-    """Each assignment released once per session by nbgrader; every course of the tests copies it.
-
-    ``nbgrader generate_assignment`` in a new course takes about 13 s of CPU (half of it
-    creating the gradebook); the tests make a dozen courses. A copy of the released
-    course (configuration, source, release and gradebook) is the course nbgrader makes.
-    """
-
-    def __init__(self):
-        self.folder = None
-        self.locks = {a: threading.Lock() for a in ASSIGNMENTS}  # other assignments' courses need not wait
-
-    def add(self, root, assignment):
-        """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
-        if self.folder is None:
-            raise RuntimeError("the session's `releases` fixture sets where releases are kept")
-        released = self.folder / assignment
-        with self.locks[assignment]:
-            if not released.exists():
-                building = self.folder / f"{assignment}.building"
-                building.mkdir()
-                shutil.copy(ROOT / "nbgrader_config.py", building)
-                shutil.copytree(ROOT / "source" / assignment, building / "source" / assignment)
-                build.release(assignment, building)
-                building.rename(released)
-        shutil.copytree(released, root)
-
-
-RELEASES = Releases()
-add_assignment = RELEASES.add
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -62,15 +30,6 @@ def releases(tmp_path_factory):
     RELEASES.folder = tmp_path_factory.mktemp("released")
     yield RELEASES
     RELEASES.folder = None
-
-
-def class_of(assignment):
-    """The students of ``assignment``'s test class: source, release and every fixture."""
-    students = {"source-notebook": build.source_path(assignment, ROOT),
-                "release-notebook": build.release_path(assignment, ROOT)}
-    for name, scenario in scenarios.scenarios(assignment, ROOT).items():
-        students[name] = scenario.path.with_suffix(".ipynb")
-    return students
 
 
 class GradedClass:
@@ -157,14 +116,24 @@ def engine_grader(tmp_path_factory, releases):
             add_assignment(root, assignment)
             for student, notebook in class_of(assignment).items():
                 course.submit(root, student, assignment, notebook)
-            runs[assignment, mode] = root, grading.grade(root, assignment, workers=2,
-                                                         secure=mode == "secure")
+            options = grading.GradingOptions(workers=2, secure=mode == "secure")
+            runs[assignment, mode] = root, grading.grade(root, assignment, options=options)
         return runs[assignment, mode]
 
     return grade
 
 
 NEEDED = pytest.StashKey[list]()
+#: Fixtures that grade a class or start a kernel template: a test that uses one is ``slow``.
+SLOW_FIXTURES = {"graded_course", "engine_grader", "engine_course", "template"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark ``slow`` every test that needs a graded class or a kernel template (before ``-m`` selects)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_collection_finish(session):

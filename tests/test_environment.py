@@ -2,7 +2,7 @@
 
 import tomllib
 
-from conftest import ROOT
+from support.course import ROOT
 
 
 def pip_section(path):

@@ -16,9 +16,11 @@ import json
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, class_of
+from support.course import ASSIGNMENTS, class_of
 
 from coursekit import course, grading
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 #: The class graded in the in-kernel mode as well: the one with the most fixture variants.
 IN_KERNEL_CLASS = max(ASSIGNMENTS, key=lambda assignment: len(class_of(assignment)))
@@ -80,7 +82,7 @@ def test_formgrader_tools_read_the_engines_grades(engine_grader):
 @each_mode_and_class
 def test_grading_again_does_nothing(engine_course, assignment):
     root, run = engine_course
-    again = grading.grade(root, assignment, workers=2, secure=run.secure)
+    again = grading.grade(root, assignment, options=grading.GradingOptions(workers=2, secure=run.secure))
     assert again.outcomes == []
     assert sorted(again.up_to_date) == sorted(o.student for o in run.outcomes)
     report = json.loads((root / "autograded" / assignment / "grading-report.json").read_text())

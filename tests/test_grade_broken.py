@@ -9,19 +9,20 @@ The same course then serves the tests of resuming, forcing and reporting.
 
 import copy
 import csv
-import importlib.util
 import json
-import sys
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT, add_assignment
 from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
+from support.course import ASSIGNMENTS, ROOT, add_assignment
+from support.scenarios import assert_outcome_as_expected, load_builders
 from typer.testing import CliRunner
 
 from coursekit import build, course, grading, scenarios
 from coursekit.cli import app
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ASSIGNMENT = ASSIGNMENTS[0]
 BROKEN = ROOT / "tests" / "submissions" / "broken"
@@ -29,36 +30,9 @@ HONEST = ("all-correct", "blank")
 TIMESTAMP = "2026-11-20 12:00:00.000000 UTC"
 
 
-def load_builders(folder):
-    """Every scenario builder module in ``folder`` (files starting with ``_`` are their helpers), by name."""
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))  # for the builders' shared helper modules
-    found = {}
-    for path in sorted(folder.glob("[!_]*.py")):
-        spec = importlib.util.spec_from_file_location(f"{folder.name}_{path.stem.replace('-', '_')}", path)
-        found[path.stem] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(found[path.stem])
-    return found
-
-
 def builders():
     """Every broken scenario's builder module, by name."""
     return load_builders(BROKEN)
-
-
-def grade_cells(root):
-    """The autograded grade cells of the assignment, in notebook order."""
-    nb = nbformat.read(build.release_path(ASSIGNMENT, root), as_version=4)
-    return [c.metadata.nbgrader["grade_id"] for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-
-
-def expected_scores(lost, max_scores, order, exercise):
-    """Scores a scenario expects: which grade cells lose their points (see the builders' EXPECTED)."""
-    tests = [cell for cell in order if cell.startswith(f"test_{exercise}")]
-    zero = {"none": set(), "all": set(order), "exercise": set(tests), "first-test": {tests[0]},
-            "from-exercise": set(order[order.index(tests[0]):])}[lost]
-    return {cell: 0 if cell in zero else top for cell, top in max_scores.items()}
 
 
 @pytest.fixture(scope="module")
@@ -79,24 +53,8 @@ def broken_class(tmp_path_factory):
     for name in HONEST:
         course.submit(root, name, ASSIGNMENT, ROOT / "tests" / "submissions" / ASSIGNMENT / f"{name}.ipynb")
     (root / "submitted" / HONEST[0] / ASSIGNMENT / "timestamp.txt").write_text(TIMESTAMP)
-    run = grading.grade(root, ASSIGNMENT, workers=2, timeout=10)
+    run = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(workers=2, timeout=10))
     return root, exercise, run
-
-
-def assert_outcome_as_expected(root, exercise, student, outcome, expected):
-    """``student``'s outcome and gradebook scores are what its scenario's ``EXPECTED`` says."""
-    assert outcome.status == expected["status"], outcome
-    assert not outcome.retry, outcome
-    if "reason" in expected:
-        assert expected["reason"] in outcome.reason
-    if "note" in expected:
-        assert any(expected["note"] in note for note in outcome.notes), outcome.notes
-    if "message" in expected:
-        assert any(expected["message"] in message for message in outcome.messages.values()), outcome.messages
-    max_scores = course.max_scores(root, ASSIGNMENT)
-    wanted = expected_scores(expected["lost"], max_scores, grade_cells(root), exercise)
-    assert course.scores(root, ASSIGNMENT)[student] == wanted
-    assert outcome.grades == wanted
 
 
 @pytest.fixture
@@ -178,7 +136,7 @@ def test_report_command_writes_html_and_csv(broken_class, monkeypatch):
 def test_force_grades_an_unchanged_submission_again(broken_class, outcomes):
     root, _, _ = broken_class
     before = outcomes["missing-notebook"]
-    again = grading.grade(root, ASSIGNMENT, ["missing-notebook"], force=True)
+    again = grading.grade(root, ASSIGNMENT, ["missing-notebook"], grading.GradingOptions(force=True))
     assert [o.student for o in again.outcomes] == ["missing-notebook"]
     assert again.outcomes[0].reason == before.reason
 
@@ -187,7 +145,7 @@ def test_a_replaced_submission_is_graded_again_and_only_it(broken_class, outcome
     root, _, _ = broken_class
     folder = root / "submitted" / "empty-file" / ASSIGNMENT
     (folder / f"{ASSIGNMENT}.ipynb").write_bytes((BROKEN / "invalid-json.ipynb").read_bytes())
-    again = grading.grade(root, ASSIGNMENT, workers=1)
+    again = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(workers=1))
     assert [o.student for o in again.outcomes] == ["empty-file"]
     assert "is not valid JSON" in again.outcomes[0].reason
     after = grading.load_report(course.course_directory(root), ASSIGNMENT)

@@ -2,10 +2,13 @@
 
 import os
 
-from conftest import ASSIGNMENTS, ROOT, add_assignment
+import pytest
 from distributed import Client, LocalCluster
+from support.course import ASSIGNMENTS, ROOT, add_assignment
 
 from coursekit import course, grading, scenarios
+
+pytestmark = [pytest.mark.dask, pytest.mark.slow]
 
 ASSIGNMENT = ASSIGNMENTS[0]
 
@@ -20,7 +23,8 @@ def test_a_dask_cluster_grades_and_only_the_coordinator_writes(tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with Client(cluster) as client:
             workers = set(client.run(os.getpid).values())
-        run = grading.grade(root, ASSIGNMENT, executor="dask", scheduler=cluster.scheduler_address)
+        run = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(
+            executor="dask", scheduler=cluster.scheduler_address))
     assert "2 Dask workers" in run.executor
     assert sorted(o.student for o in run.outcomes) == students
     assert {o.status for o in run.outcomes} == {"scored"}

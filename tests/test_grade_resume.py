@@ -12,10 +12,13 @@ import time
 from pathlib import Path
 
 import psutil
-from conftest import ASSIGNMENTS, ROOT, add_assignment
+import pytest
 from nbgrader.api import Gradebook
+from support.course import ASSIGNMENTS, ROOT, add_assignment
 
 from coursekit import build, course, scenarios
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ASSIGNMENT = ASSIGNMENTS[0]
 COURSEKIT = [str(Path(sys.executable).parent / "coursekit")]

@@ -15,14 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT, add_assignment
 from nbgrader.api import Gradebook
-from test_grade_broken import assert_outcome_as_expected, grade_cells, load_builders
+from support.course import ASSIGNMENTS, ROOT, add_assignment
+from support.scenarios import assert_outcome_as_expected, grade_cells, load_builders
 from typer.testing import CliRunner
 
 from coursekit import course, grading, scenarios
 from coursekit.cli import app
-from coursekit.grading import sandbox, sandbox_probe
+from coursekit.grading.sandbox import box as sandbox
+from coursekit.grading.sandbox import probe as sandbox_probe
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ASSIGNMENT = ASSIGNMENTS[0]
 ADVERSARIAL = ROOT / "tests" / "submissions" / "adversarial"
@@ -115,7 +118,7 @@ def attacked_class(tmp_path_factory, limits_in_force, request):
     root = tmp_path_factory.mktemp("adversarial") / "course"
     exercise = make_class(root, sorted(builders()))
     before = fingerprint(root)
-    run = grading.grade(root, ASSIGNMENT, workers=2, timeout=10)
+    run = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(workers=2, timeout=10))
     return root, exercise, run, before
 
 

@@ -11,21 +11,22 @@ import time
 import pytest
 from jupyter_core.utils import run_sync
 
-from coursekit.grading import sandbox
-from coursekit.grading.kernels import PREWARMED_MODULES
-from coursekit.grading.templates import template_for
+from coursekit.grading.bootstrap.processes import zombie
+from coursekit.grading.kernels.modules import PREWARMED_MODULES
+from coursekit.grading.kernels.templates import template_for
+from coursekit.grading.sandbox.box import processes_of
 
 #: A worker stand-in: attaches to the shared template, takes a kernel, prints what the kernel
 #: says of its process, then waits to be killed.
 WORKER = textwrap.dedent("""
     import json, sys, tempfile
-    from coursekit.grading.kernels import WarmKernels, kernel_environment
-    from coursekit.grading.templates import KernelTemplate
+    from coursekit.grading.kernels.warm import WarmKernels, kernel_environment
+    from coursekit.grading.kernels.templates import KernelTemplate
 
     template = KernelTemplate.attach(json.loads(sys.argv[1]))
     kernels = WarmKernels("python3", tempfile.mkdtemp(), kernel_environment(), template=template)
-    km = kernels.take(tempfile.gettempdir())
-    kc = km.blocking_client()
+    kernel = kernels.take(tempfile.gettempdir())
+    kc = kernel.manager.blocking_client()
     kc.start_channels()
     kc.execute_interactive("import os, sys; print(os.getpid(), os.getppid(), 'torch' in sys.modules)",
                            output_hook=lambda msg: msg["msg_type"] == "stream" and print(
@@ -37,27 +38,27 @@ WORKER = textwrap.dedent("""
 #: A worker stand-in that takes a kernel and prints the kinds of output a figure's cell shows.
 FIGURE = textwrap.dedent("""
     import json, sys, tempfile
-    from coursekit.grading.kernels import WarmKernels, kernel_environment
-    from coursekit.grading.templates import KernelTemplate
+    from coursekit.grading.kernels.warm import WarmKernels, kernel_environment
+    from coursekit.grading.kernels.templates import KernelTemplate
 
     template = KernelTemplate.attach(json.loads(sys.argv[1]))
     kernels = WarmKernels("python3", tempfile.mkdtemp(), kernel_environment(), template=template)
-    km = kernels.take(tempfile.gettempdir(), warm_next=False)
-    kc = km.blocking_client()
+    kernel = kernels.take(tempfile.gettempdir(), warm_next=False)
+    kc = kernel.manager.blocking_client()
     kc.start_channels()
     shown = []
     kc.execute_interactive("import matplotlib.pyplot as plt; plt.plot([0, 1], [1, 0]); plt.show()",
                            output_hook=lambda msg: shown.extend(msg["content"].get("data", {})))
     print(json.dumps(shown), flush=True)
     kc.stop_channels()
-    kernels.release(km)
+    kernels.release(kernel)
     kernels.close()
 """)
 
 
 def alive(pid):
     """Whether ``pid`` runs (a zombie does not)."""
-    return os.path.exists(f"/proc/{pid}") and not sandbox.zombie(pid)
+    return os.path.exists(f"/proc/{pid}") and not zombie(pid)
 
 
 def ask_for_kernel(template):
@@ -78,7 +79,7 @@ def stop(*workers):
 @pytest.fixture
 def template(tmp_path):
     """A template such as a grading run's coordinator starts for its workers."""
-    from coursekit.grading.kernels import kernel_environment
+    from coursekit.grading.kernels.warm import kernel_environment
 
     started = template_for("python3", tmp_path, kernel_environment(), PREWARMED_MODULES, secure=False)
     started.wait(180)
@@ -130,20 +131,24 @@ def test_a_zombie_is_not_a_live_process_of_its_uid():
         os._exit(0)
     try:
         deadline = time.monotonic() + 10
-        while not sandbox.zombie(pid) and time.monotonic() < deadline:
+        while not zombie(pid) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert sandbox.zombie(pid)
-        assert pid not in sandbox.processes_of(os.getuid())
-        assert os.getpid() in sandbox.processes_of(os.getuid())
+        assert zombie(pid)
+        assert pid not in processes_of(os.getuid())
+        assert os.getpid() in processes_of(os.getuid())
     finally:
         os.waitpid(pid, 0)
-    assert not sandbox.zombie(pid)
+    assert not zombie(pid)
 
 
 def test_iri_grammar_is_built_on_first_use_only():
     code = textwrap.dedent("""
         import sys, time
-        import coursekit, nbformat
+        import coursekit
+        assert "rfc3987_syntax" not in sys.modules, "importing coursekit patched the process"
+        from coursekit import speedups
+        speedups.apply()
+        import nbformat
         from jsonschema import Draft7Validator
         assert "lark" not in sys.modules, "the IRI grammar was built at import"
         validator = Draft7Validator({"format": "iri"}, format_checker=Draft7Validator.FORMAT_CHECKER)
@@ -155,8 +160,8 @@ def test_iri_grammar_is_built_on_first_use_only():
 
 
 def test_the_last_job_of_a_worker_warms_no_kernel_after_it(template, tmp_path):
-    from coursekit.grading.kernels import WarmKernels, kernel_environment
-    from coursekit.grading.templates import KernelTemplate
+    from coursekit.grading.kernels.templates import KernelTemplate
+    from coursekit.grading.kernels.warm import WarmKernels, kernel_environment
 
     kernels = WarmKernels("python3", tmp_path, kernel_environment(),
                           template=KernelTemplate.attach(template.sharing()))
@@ -168,7 +173,7 @@ def test_the_last_job_of_a_worker_warms_no_kernel_after_it(template, tmp_path):
         assert kernels._next is None  # none follows: no kernel started for nothing
         kernels.release(last)
         again = kernels.take(str(tmp_path), warm_next=False)  # a job after all (a retry): started then
-        assert run_sync(again.is_alive)()
+        assert run_sync(again.manager.is_alive)()
         kernels.release(again)
     finally:
         kernels.close()

@@ -7,7 +7,7 @@ temporary course as ``source/deep_linear_networks/deep_linear_networks.ipynb``.
 
 import nbformat
 import pytest
-from conftest import ROOT
+from support.course import ROOT
 
 from coursekit import build, lint
 from coursekit.scaffold import nbgrader_metadata

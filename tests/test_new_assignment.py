@@ -7,42 +7,15 @@ first on ``PYTHONPATH``, as in a clone installed into its own environment: its `
 ``reference`` are the ones imported (and the one the grading sandbox mounts).
 """
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support.clones import FILLED, copy_course, coursekit
+from support.course import ROOT
 
 from coursekit import build, course, scenarios
 
-COURSEKIT = str(Path(sys.executable).with_name("coursekit"))
-FILLED = ROOT / "tests" / "authoring"
-
-
-def copy_course(root):
-    """A copy of the course with no assignment, whose own packages are the ones imported."""
-    root.mkdir()
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    shutil.copytree(ROOT / "coursekit", root / "coursekit", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "reference").mkdir()
-    shutil.copy(ROOT / "reference" / "__init__.py", root / "reference")
-    return root
-
-
-def coursekit(root, *args, expect=0, own_packages=True):
-    """Run ``coursekit ARGS`` in the course ``root``; return its output.
-
-    With ``own_packages`` the course's ``coursekit`` and ``reference`` are imported (as in a
-    clone installed into its environment); without, the installed ones of this repository.
-    """
-    env = {**os.environ, "PYTHONPATH": str(root) if own_packages else ""}
-    done = subprocess.run([COURSEKIT, *args], cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    output = done.stdout + done.stderr
-    assert done.returncode == expect, f"coursekit {' '.join(args)} exited {done.returncode}:\n{output}"
-    return output
+pytestmark = pytest.mark.slow  # copies the course, releases and grades a new assignment
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +48,7 @@ def test_new_refuses_a_course_whose_packages_are_not_imported(tmp_path):
     assert f"course: `import reference` finds {ROOT / 'reference'}, not this course's" in linted
 
 
+@pytest.mark.sandbox
 def test_new_instructor_path(toy_course):
     """Fill in the reference and spec, then every command to grades: each fixture at its expected score."""
     root, _ = toy_course

@@ -5,7 +5,7 @@ import importlib
 import json
 
 import nbformat
-from conftest import ROOT
+from support.course import ROOT
 
 from coursekit import build
 from coursekit.specs import all_specs

@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 from coursekit import build, course, scenarios
 from coursekit.gradescope import export, master, scores
 
+pytestmark = pytest.mark.slow  # exports and runs Otter autograders
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

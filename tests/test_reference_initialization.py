@@ -60,22 +60,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-from threadpoolctl import threadpool_limits
+from support.references import initialized, one_thread  # noqa: F401 (one_thread: autouse)
 
 import reference.initialization as ref
 
 matplotlib.use("Agg")
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Run single-threaded: these tensors are tiny, and on a busy machine idle worker threads
-    waiting for a core made the same tests up to 40 times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(limits=1):
-        yield
-    torch.set_num_threads(threads)
 
 N_STEPS = int(ref.TRAIN_N / 32 * 10)
 
@@ -84,13 +74,6 @@ def quietly(fn, *args, **kwargs):
     """Call ``fn`` with its printed training log swallowed."""
     with contextlib.redirect_stdout(io.StringIO()):
         return fn(*args, **kwargs)
-
-
-def initialized(model, init, seed):
-    """Seed NumPy and torch, then apply ``init`` to every module of ``model`` (the seed's order)."""
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    return model.apply(init)
 
 
 def error_signal_norms(model):

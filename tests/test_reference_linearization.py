@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-from test_reference_initialization import initialized, one_thread  # noqa: F401 (one_thread: autouse)
+from support.references import initialized, one_thread  # noqa: F401 (one_thread: autouse)
 
 import reference.initialization as ref
 

@@ -1,6 +1,6 @@
 """Every fixture submission gets exactly its expected score from stock nbgrader."""
 
-from conftest import ROOT
+from support.course import ROOT
 
 from coursekit import scenarios
 

@@ -2,23 +2,23 @@
 
 import base64
 import copy
-import json
 import os
 import time
 
 import jsonschema
-import nbformat
 import numpy as np
 import pytest
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+from support.exports import export_of, graded_notebook
 
 from coursekit import verdict
-from coursekit.check import FORMAT, encode, observations
-from coursekit.grading.judge import MalformedExportError, _array
-from coursekit.grading.kernels import kernel_environment
-from coursekit.grading.sanitize import check_schemas_once
-from coursekit.grading.templates import KernelTemplate, template_environment
-from coursekit.grading.verdicts import TemplateJudge, judge_for
+from coursekit.check import encode
+from coursekit.grading.coordinator.verdicts import apply_verdicts
+from coursekit.grading.kernels.templates import KernelTemplate, template_environment
+from coursekit.grading.kernels.warm import kernel_environment
+from coursekit.grading.trusted.client import TemplateJudge, judge_for
+from coursekit.grading.trusted.judge import MalformedExportError, _array
+from coursekit.grading.worker.sanitize import check_schemas_once
 from coursekit.specs import spec_for
 
 
@@ -88,25 +88,6 @@ def test_schemas_are_checked_once_with_the_same_verdicts():
     assert len(checks) == 2
 
 
-def export_of(name, fn):
-    """What ``check(name, fn)`` exports in a sandbox, as the worker hands it on (file name, bytes)."""
-    spec = spec_for(name)
-    text = json.dumps({"format": FORMAT, "name": name, "cases": observations(spec, fn)})
-    return (f"1-{name}.json", text.encode())
-
-
-def graded_notebook(names):
-    """A notebook of one grade cell per exercise of ``names``, each calling ``check``."""
-    cells = []
-    for name in names:
-        cell = nbformat.v4.new_code_cell(f"check({name!r}, {name})")
-        cell.metadata.nbgrader = {"grade": True, "solution": False, "locked": True, "points": 1,
-                                  "grade_id": f"test_{name}", "schema_version": 3}
-        cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "True"}, execution_count=1)]
-        cells.append(cell)
-    return nbformat.v4.new_notebook(cells=cells)
-
-
 def children_of(pid):
     """The live (not zombie) child processes of ``pid``."""
     found = []
@@ -121,6 +102,7 @@ def children_of(pid):
     return found
 
 
+@pytest.mark.slow
 def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_path):
     reference = verdict.reference_function(spec_for("net_svd"))
     wrong_order = lambda *args: reference(*args)[::-1]  # noqa: E731 -- the singular values reversed
@@ -134,7 +116,7 @@ def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_
     try:
         assert isinstance(forked, TemplateJudge)
         decided = graded_notebook(names)
-        forked.apply(decided, exports)
+        apply_verdicts(forked, decided, exports)
         judges = children_of(template.pid)
         assert len(judges) == 1  # the judge: no kernel was asked for
     finally:
@@ -146,7 +128,7 @@ def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_
         template.close()
     in_process = judge_for("deep_linear_networks")
     expected = graded_notebook(names)
-    in_process.apply(expected, exports)
+    apply_verdicts(in_process, expected, exports)
     in_process.close()
     assert [cell.outputs for cell in decided.cells] == [cell.outputs for cell in expected.cells]
     failures = [[output.get("evalue", "") for output in cell.outputs if output.output_type == "error"]
@@ -157,6 +139,7 @@ def test_the_judge_forked_from_the_template_decides_as_the_judge_in_process(tmp_
     assert "exported nothing" in failures[3][0]
 
 
+@pytest.mark.slow
 def test_a_judge_whose_template_died_fails_the_recording_it_is_asked_for():
     template = KernelTemplate.start(None, template_environment(kernel_environment(), secure=True),
                                     ("numpy",))
@@ -165,7 +148,7 @@ def test_a_judge_whose_template_died_fails_the_recording_it_is_asked_for():
     judge = judge_for("deep_linear_networks", template)
     try:
         with pytest.raises(RuntimeError, match="template"):
-            judge.apply(graded_notebook(["net_svd"]), {})
+            apply_verdicts(judge, graded_notebook(["net_svd"]), {})
     finally:
         judge.close()
         template.close()

@@ -1,35 +1,40 @@
 """``coursekit grade``: a parallel, resumable grading engine built on nbgrader's preprocessors.
 
-One stage per module:
+The engine is laid out by where its code runs and whom it trusts (``docs/architecture.md``):
 
-- ``submissions``: find the submissions and fingerprint them;
-- ``snapshot``: a read-only copy of the assignment for the workers;
-- ``kernels``: prewarmed kernels, one fresh kernel per submission, forked from a ``templates``
-  process by ``zygote``
-  (in-kernel mode) or each in a bubblewrap sandbox of its own (``sandbox``, started by
-  ``sandbox_launch``, checked by ``sandbox_probe``; secure mode, the default);
-- ``execute``: nbgrader's ``Execute``, robust to dying kernels and output floods;
-- ``worker``: read, sanitize and execute one submission (no gradebook writes);
-- ``verdicts``: in secure mode, grade cells decided outside the sandbox from what ``check`` exported,
-  by a trusted ``judge`` (a child of the kernel template in local runs);
-- ``executors``: a local process pool or a Dask cluster;
-- ``record``: the coordinator, the gradebook's only writer;
-- ``ledger``: ``autograded/<assignment>/grading-report.json``, for resuming;
-- ``engine``: a whole run; ``console``: progress and tables; ``report``: HTML and CSV.
+- ``coordinator``: a whole run, the only writer of the gradebook and the grading ledger;
+- ``worker``: read, sanitize and execute one submission, in a pool process or on Dask;
+- ``kernels``: the warm-kernel supply, forked from a template process;
+- ``sandbox``: the sandbox of secure mode and what crosses its wall (the exports);
+- ``trusted``: the trusted judge, which decides grade cells outside any sandbox;
+- ``bootstrap``: what runs by path (the template, the sandbox launcher), standard library only;
+- ``ui``: the console's progress and tables, the HTML report and CSV.
+
+This module is the public API: ``cli.py`` and ``demo.py`` use nothing else. Names are imported
+on first use: ``coursekit grade`` starts its kernel template (``start_template``) before the
+engine's imports.
 """
 
-__all__ = ["FAILED", "SCORED", "GradingRun", "Outcome", "Progress", "grade", "load_report"]
+__all__ = ["FAILED", "SCORED", "GradingOptions", "GradingRun", "LiveProgress", "Limits", "Outcome",
+           "Progress",
+           "SandboxError", "console_for_tables", "default_workers", "grade", "load_report", "outcome_table",
+           "start_template", "write_report"]
 
-_HOMES = {"GradingRun": "engine", "Progress": "engine", "grade": "engine", "load_report": "ledger",
-          "FAILED": "outcome", "SCORED": "outcome", "Outcome": "outcome"}
+_HOMES = {"grade": "coordinator.engine", "GradingRun": "coordinator.engine", "Progress": "coordinator.engine",
+          "GradingOptions": "options", "Limits": "sandbox.limits", "SandboxError": "sandbox.box",
+          "FAILED": "outcome", "SCORED": "outcome", "Outcome": "outcome",
+          "load_report": "coordinator.ledger", "default_workers": "coordinator.executors",
+          "start_template": "kernels.warm", "write_report": "ui.report",
+          "LiveProgress": "ui.console", "console_for_tables": "ui.console", "outcome_table": "ui.console"}
+_NAMED = {"start_template": "early_template"}
 
 
 def __getattr__(name):
-    """Import the engine on first use: ``coursekit grade`` starts its kernel template before that."""
+    """Import a public name's module on first use."""
     if name not in _HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), _NAMED.get(name, name))
     globals()[name] = value
     return value

@@ -50,7 +50,7 @@ class Job:
     assignment: str
     notebook: str
     text: bytes | None
-    files: dict = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     fingerprint: str = ""
     timestamp: str | None = None
     problem: str | None = None
@@ -84,19 +84,19 @@ class Result:
         is written to the gradebook and the next run tries again.
     exports : dict or None
         Secure mode: what ``coursekit.check`` exported while each cell ran, by cell index,
-        as ``verdicts.collect`` took it (file name, bytes or why they are unusable); the
+        as ``sandbox.exports.collect`` took it (file name, bytes or why they are unusable); the
         coordinator's trusted judge decides the grade cells from them. None in-kernel.
     """
 
     student: str
     notebook: str | None = None
     reason: str | None = None
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cell_seconds: float = 0.0
     worker: str = ""
     grader_error: bool = False
-    exports: dict | None = None
+    exports: dict[int, list] | None = None
 
 
 @dataclass
@@ -135,11 +135,11 @@ class Outcome:
     student: str
     status: str
     reason: str | None = None
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     score: float = 0.0
     max_score: float = 0.0
-    grades: dict = field(default_factory=dict)
-    messages: dict = field(default_factory=dict)
+    grades: dict[str, float | None] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""
     seconds: float = 0.0
     cell_seconds: float = 0.0
@@ -147,12 +147,12 @@ class Outcome:
     graded_at: str = ""
     retry: bool = False
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
         """The outcome as JSON-able data."""
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: dict) -> "Outcome":
         """Rebuild an outcome from ``as_dict``'s data, ignoring unknown keys."""
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in names})

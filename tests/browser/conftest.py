@@ -21,8 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ASSIGNMENTS, ROOT
 from playwright.sync_api import sync_playwright
+from support.course import ASSIGNMENTS, ROOT
 
 from browser.labpage import RUNS_STARTED_AGAIN
 from coursekit.build import environment

@@ -8,10 +8,13 @@ still lacks: the hidden ``check`` without which secure grading scores it zero.
 """
 
 import nbformat
-from test_new_assignment import copy_course, coursekit
+import pytest
+from support.clones import copy_course, coursekit
 
 from browser.labpage import NotebookPage
 from coursekit.build import source_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VISIBLE = ("assert mean_squared_error(np.zeros(3), np.zeros(3)) == 0, "
            '"the error of a perfect prediction is 0"')

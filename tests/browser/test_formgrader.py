@@ -11,10 +11,13 @@ every table with the gradebook.
 import re
 import shutil
 
-from conftest import ASSIGNMENTS
+import pytest
 from nbgrader.api import Gradebook
+from support.course import ASSIGNMENTS
 
 from coursekit import course
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # The rows of formgrader's table (#main-table), by column heading, once its JavaScript has filled it.
 READ_TABLE = """() => {

@@ -8,8 +8,12 @@ message. A ``NameError`` left behind by an earlier failing cell, a warning, or a
 traceback deep inside a library is what this test catches.
 """
 
+import pytest
+
 from browser.labpage import NotebookPage, error_summary
 from coursekit import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def exercise_under_test(grade_id, exercises):

@@ -19,6 +19,8 @@ import pytest
 from browser.labpage import NotebookPage, error_summary, shown
 from coursekit.build import source_path
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 SELECTION = "COURSEKIT_BROWSER_SOURCES"
 DEFAULT = "all"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -1,0 +1,216 @@
+"""The coordinator's side of grading: the only code that writes the gradebook.
+
+For a submission a worker executed, it does what ``nbgrader autograde`` does
+after execution: it creates the student and the submission (with its
+timestamp), puts the submission's files and the assignment's files into
+``autograded/<student>/<assignment>/``, has the trusted judge decide the grade
+cells from what the kernel exported (secure mode, ``verdicts.apply_verdicts``), runs
+nbgrader's own ``SaveAutoGrades``,
+``AssignLatePenalties`` and ``CheckCellMetadata`` on the executed notebook,
+writes it there and sets nbgrader's file permissions. Formgrader,
+``generate_feedback`` and ``export`` then see exactly what stock nbgrader
+leaves behind.
+
+Unlike stock nbgrader it never leaves a submission without a score:
+
+- a grade cell missing from the submission scores zero and is flagged for
+  manual grading (stock nbgrader leaves it unscored, or keeps an old score);
+- a submission that cannot be executed (no notebook, a damaged file) scores
+  zero in every cell, as nbgrader does for a missing notebook, with its reason
+  in the grading report; its old autograded folder is removed so that no
+  feedback is made from a previous submission;
+- when the grading machinery fails (not the submission), nothing is written
+  and the next run grades it again.
+"""
+
+import logging
+import warnings
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import Autograde
+from nbgrader.utils import is_grade, parse_utc, rmtree
+from sqlalchemy.exc import SAWarning
+
+from coursekit.grading.coordinator.verdicts import apply_verdicts
+from coursekit.grading.notebooks import write_files
+from coursekit.grading.outcome import FAILED, SCORED, Outcome, now
+from coursekit.grading.worker.sanitize import check_schemas_once, stages
+
+log = logging.getLogger(__name__)
+
+
+def failure_message(cell):
+    """What made a grade cell lose points, in a line or two, or None."""
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            lines = [line for line in str(output.evalue).splitlines() if line.strip()]
+            problems = [line.lstrip("- ") for line in lines if line.startswith("- ")]
+            detail = problems[0] if problems else (lines[0] if lines else "")
+            return f"{output.ename}: {detail}"[:300] if detail else output.ename
+        if output.output_type == "stream" and output.name == "stderr":
+            first = next((line for line in output.text.splitlines() if line.strip()), "")
+            return f"wrote to standard error, which nbgrader scores zero: {first.strip()}"[:300]
+    return None
+
+
+def destination(coursedir, snapshot, student):
+    """The folder of ``student``'s submission of the snapshot's assignment under ``autograded/``."""
+    return Path(coursedir.format_path(coursedir.autograded_directory, student, snapshot.assignment))
+
+
+def graded_students(coursedir, snapshot):
+    """The students whose submission the gradebook holds and whose autograded notebook exists."""
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        students = {s.student.id for s in gb.find_assignment(snapshot.assignment).submissions}
+    return {student for student in students
+            if (destination(coursedir, snapshot, student) / f"{snapshot.notebook}.ipynb").exists()}
+
+
+class Recorder:
+    """Writes the outcomes of one assignment into the gradebook and ``autograded/``.
+
+    Parameters
+    ----------
+    coursedir : nbgrader.coursedir.CourseDirectory
+        The course.
+    snapshot : AssignmentSnapshot
+        The assignment being graded.
+    config : traitlets.config.Config
+        The course's nbgrader configuration.
+    judge : TrustedJudge or TemplateJudge, optional
+        Secure mode: decides every grade cell of an executed notebook from its exports,
+        before nbgrader reads the scores (``trusted.client.judge_for``). Without one, a secure
+        run's executed notebooks fail to record: never the kernel's word.
+    """
+
+    def __init__(self, coursedir, snapshot, config, judge=None):
+        check_schemas_once()
+        self.coursedir = coursedir
+        self.snapshot = snapshot
+        self.judge = judge
+        self.converter = Autograde(coursedir=coursedir, config=config)
+        _, _, stage = stages(self.converter)
+        # validating once, after the last preprocessor (as the workers do)
+        self.exporter = NotebookExporter(config=config, log=log, optimistic_validation=True)
+        for preprocessor in stage:
+            self.exporter.register_preprocessor(preprocessor)
+        self.gradebook = Gradebook(coursedir.db_url, coursedir.course_id)
+
+    def close(self):
+        """Close the gradebook session."""
+        self.gradebook.close()
+
+    def destination(self, student):
+        """The submission's folder under ``autograded/``."""
+        return destination(self.coursedir, self.snapshot, student)
+
+    def record(self, job, result):
+        """Record ``result``, the worker's work on ``job``; return the ``Outcome``."""
+        outcome = Outcome(student=job.student, status=FAILED, notes=list(result.notes),
+                          fingerprint=job.fingerprint, seconds=result.seconds,
+                          cell_seconds=result.cell_seconds, worker=result.worker)
+        if result.grader_error:
+            outcome.reason, outcome.retry = result.reason, True
+        else:
+            try:
+                if self.judge is not None:  # its thread may set warning filters too: never both at once
+                    self.judge.settle_warnings()
+                with warnings.catch_warnings():
+                    # nbgrader's add_submission trips SQLAlchemy 2's backref warning (harmless:
+                    # it adds the row itself right after); stock nbgrader prints the same warning.
+                    warnings.simplefilter("ignore", SAWarning)
+                    self._write(job, result, outcome)
+            except Exception as error:  # a gradebook or disk failure: reported, retried by the next run
+                self.gradebook.db.rollback()
+                outcome.status, outcome.retry = FAILED, True
+                outcome.reason = f"recording the grades failed: {type(error).__name__}: {error}"
+        outcome.graded_at = now()
+        log.debug("%s recorded: %s %s", job.student, outcome.status, outcome.reason or "")
+        return outcome
+
+    def _write(self, job, result, outcome):
+        gb, assignment = self.gradebook, job.assignment
+        gb.update_or_create_student(job.student)
+        gb.update_or_create_submission(assignment, job.student,
+                                       **({"timestamp": parse_utc(job.timestamp)} if job.timestamp else {}))
+        gb.db.commit()
+        destination = self.destination(job.student)
+        if destination.exists():
+            rmtree(str(destination))
+        if result.notebook is None:
+            self._zero(job)
+            outcome.reason = result.reason
+            outcome.status = FAILED
+        else:
+            nb = self._save(job, result, destination)
+            outcome.status = SCORED
+            self._missing_cells(job, nb, outcome)
+            self.converter.set_permissions(assignment, job.student)
+        self._scores(job, outcome, nb if outcome.status == SCORED else None)
+
+    def _save(self, job, result, destination):
+        """Put the files in place and run nbgrader's grade-saving preprocessors; return the notebook."""
+        destination.mkdir(parents=True)
+        write_files({**job.files, **self.snapshot.source_files}, destination)
+        resources = {
+            "unique_key": job.notebook,
+            "output_files_dir": f"{job.notebook}_files",
+            "nbgrader": {"student": job.student, "assignment": job.assignment, "notebook": job.notebook,
+                         "db_url": self.coursedir.db_url},
+            "metadata": {"name": job.notebook, "path": str(destination)},
+        }
+        nb = nbformat.reads(result.notebook, as_version=4)
+        if self.snapshot.secure:
+            if self.judge is None:
+                raise RuntimeError("a secure run has no trusted judge: the kernel's word is never taken")
+            apply_verdicts(self.judge, nb, result.exports or {})  # no exports, no points
+        text, _ = self.exporter.from_notebook_node(nb, resources)
+        (destination / f"{job.notebook}.ipynb").write_text(text)
+        return nbformat.reads(text, as_version=4)
+
+    def _zero(self, job):
+        """Score zero in every cell of an ungradable submission, as nbgrader does a missing notebook."""
+        submission = self.gradebook.find_submission_notebook(job.notebook, job.assignment, job.student)
+        for grade in submission.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        self.gradebook.db.commit()
+
+    def _missing_cells(self, job, nb, outcome):
+        """Score zero, and flag for a person, every grade cell the submitted notebook lost."""
+        present = {cell.metadata.nbgrader["grade_id"] for cell in nb.cells if is_grade(cell)}
+        submission = self.gradebook.find_submission_notebook(job.notebook, job.assignment, job.student)
+        missing = [grade for grade in submission.grades
+                   if grade.name not in present and grade.cell.cell_type == "code"]
+        for grade in missing:
+            grade.auto_score = 0
+            grade.needs_manual_grade = True
+            outcome.messages[grade.name] = "missing from the submission"
+        self.gradebook.db.commit()
+        if missing:
+            names = ", ".join(grade.name for grade in missing)
+            outcome.notes.append(f"grade cells missing from the submission score zero and are flagged "
+                                 f"for manual grading: {names}")
+
+    def _scores(self, job, outcome, nb):
+        """Read back the scores the gradebook now holds, and what lost points."""
+        try:
+            submission = self.gradebook.find_submission_notebook(job.notebook, job.assignment, job.student)
+        except MissingEntry:
+            return
+        grades = [grade for grade in submission.grades if grade.cell.cell_type == "code"]
+        outcome.grades = {grade.name: grade.score for grade in grades}
+        outcome.score = sum(grade.score or 0 for grade in grades)
+        outcome.max_score = sum(grade.max_score for grade in grades)
+        self.gradebook.db.commit()
+        if nb is not None:
+            cells = {cell.metadata.nbgrader["grade_id"]: cell for cell in nb.cells if is_grade(cell)}
+            for grade in grades:
+                if grade.name in cells and (outcome.grades[grade.name] or 0) < grade.max_score:
+                    message = failure_message(cells[grade.name])
+                    if message:
+                        outcome.messages[grade.name] = message
+

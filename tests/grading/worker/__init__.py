@@ -1,0 +1,1 @@
+"""Unit tests of coursekit.grading, laid out as its packages are."""
