@@ -2,9 +2,10 @@
 
 With weights N(0, sigma_w^2 / n_in), the squared length q of a layer's
 pre-activations (per unit) follows q -> sigma_w^2 E_z[tanh(sqrt(q) z)^2], z ~ N(0, 1),
-to a fixed point q*. Two nearby inputs separate (or approach) by the factor
-chi_1 = sigma_w^2 E_z[tanh'(sqrt(q*) z)^2] per layer: chi_1 < 1 is ordered
-(q* = 0, chi_1 = sigma_w^2), chi_1 > 1 chaotic; the boundary is sigma_w = 1.
+to a fixed point q*. The squared distance between two nearby inputs grows (or
+shrinks) by the factor chi_1 = sigma_w^2 E_z[tanh'(sqrt(q*) z)^2] per layer:
+chi_1 < 1 is ordered (q* = 0, chi_1 = sigma_w^2), chi_1 > 1 chaotic; the
+boundary is sigma_w = 1.
 """
 
 import numpy as np
@@ -53,7 +54,7 @@ def fixed_point_length(sigma_w, n_iterations=2000):
 
 
 def chi_1(sigma_w):
-    """Poole et al.'s chi_1: how much a layer stretches the distance of two nearby inputs.
+    """Poole et al.'s chi_1: how much a layer stretches the squared distance of two nearby inputs.
 
     chi_1 = sigma_w^2 E_z[tanh'(sqrt(q*) z)^2], z ~ N(0, 1), with q* the fixed
     point of the length map (``fixed_point_length``) and tanh'(x) = 1 - tanh(x)^2.
