@@ -19,6 +19,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from reference.depth_vs_width import chi_1 as reference_chi_1
 from reference.depth_vs_width import (
     compute_loss,
     create_learning_problem,
@@ -29,9 +30,12 @@ from reference.depth_vs_width import (
     make_MLP,
     predict_width,
     set_seed,
+    train_deep_student,
     train_model,
+    train_quasi_linear_student,
     width_sweep,
 )
+from reference.depth_vs_width import fixed_point_length as reference_fixed_point_length
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -397,3 +401,44 @@ def test_demo_chaotic_net_stretches_the_circle_quasi_linear_keeps_it():
     growth = (chaotic[-1] / chaotic[0]) ** (1 / (len(chaotic) - 1))
     assert growth == pytest.approx(math.sqrt(chi_1(2.0)), abs=0.04)  # measured 1.15
     assert chaotic[-1] > 10 * chaotic[0]
+
+
+# The exercises made of seed 001's exercises 6 and 9, and chi_1
+
+
+def test_train_deep_student_is_the_seeds_staged_training():
+    """The seed's exercise 6 loop (lr divided by 3 per stage) from the same start, and what it reaches."""
+    _, X_train, y_train, X_test, y_test = create_learning_problem(2.0, n_train=600, n_test=300)
+    torch.manual_seed(5)
+    student, Es = train_deep_student(X_train, y_train, n_epochs=150, lr=0.01, n_stages=4)
+    torch.manual_seed(5)
+    seed_student, lr, seed_Es = make_MLP(5, 5, 5), 0.01, []
+    for _ in range(4):
+        seed_Es.append(train_model(seed_student, X_train, y_train, 150, lr, progressbar=False))
+        lr /= 3
+    np.testing.assert_allclose(Es, np.array(seed_Es).ravel(), rtol=1e-6)
+    assert [tuple(w.shape) for w in student.parameters()] == [(5, 5)] * 4 + [(1, 5)]
+    # measured 0.029-0.034 for student seeds 0-4: the deep student learns the chaotic teacher
+    assert compute_loss(student, X_test, y_test) / float(y_test.var()) < 0.2
+
+
+def test_train_quasi_linear_student_is_the_seeds_two_rates():
+    """The seed's exercise 9 (initialized at sigma, two learning rates) from the same start."""
+    _, X_train, y_train, X_test, y_test = create_learning_problem(0.4, n_train=1000)
+    torch.manual_seed(0)
+    student, Es = train_quasi_linear_student(X_train, y_train, 0.4, n_epochs=1500)
+    torch.manual_seed(0)
+    seed_student = make_MLP(5, 10, 2)
+    initialize_layers(seed_student, 0.4)
+    seed_Es = [train_model(seed_student, X_train, y_train, n, lr, progressbar=False)
+               for n, lr in [(1000, 1e-2), (500, 1e-3)]]
+    np.testing.assert_allclose(Es, np.concatenate(seed_Es), rtol=1e-6)
+    assert compute_loss(student, X_test, y_test) / float(y_test.var()) < 0.005  # measured 0.0009
+
+
+@pytest.mark.parametrize("sigma_w", [0.4, 0.9, 1.1, 1.5, 2.0, 3.0])
+def test_chi_1_is_the_mean_field_stretch(sigma_w):
+    """The reference's chi_1 and q* agree with this file's quadrature (checked against Poole et al.)."""
+    assert reference_fixed_point_length(sigma_w) == pytest.approx(fixed_point_length(sigma_w), abs=1e-9)
+    assert reference_chi_1(sigma_w) == pytest.approx(chi_1(sigma_w), rel=1e-9)
+    assert (reference_chi_1(sigma_w) > 1) == (sigma_w > 1)  # the order-to-chaos boundary at sigma_w = 1

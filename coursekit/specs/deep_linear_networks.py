@@ -83,7 +83,8 @@ class NetSvd(ExerciseSpec):
     name = "net_svd"
     assignment = "deep_linear_networks"
     summary = ("W_tot = W_2 @ W_1 (the last layer leftmost, shape out_dim x in_dim); return "
-               "torch.svd(W_tot): U, singular values in descending order, and V (not V^T).")
+               "torch.svd(W_tot): U, singular values in descending order, and V (not V^T), the reduced "
+               "SVD (with torch.linalg.svd: full_matrices=False, and V = Vh.T).")
 
     def cases(self):
         return [{"seed": 21, "dims": [8, 30, 100]},
@@ -103,12 +104,15 @@ class NetSvd(ExerciseSpec):
         W = expected["U"] @ np.diag(expected["S"]) @ expected["V"].T
         (m, n), k = W.shape, min(W.shape)
         U, S, V = observed["U"], observed["S"], observed["V"]
-        shapes = {"U": (U, [(m, k), (m, m)]), "S": (S, [(k,)]), "V": (V, [(n, k), (n, n)])}
-        wrong = [f"{label} has shape {a.shape}, expected {ok[0]}" for label, (a, ok) in shapes.items()
-                 if a.shape not in ok]
+        shapes = {"U": (U, (m, k)), "S": (S, (k,)), "V": (V, (n, k))}
+        wrong = [f"{label} has shape {a.shape}, expected {ok}" for label, (a, ok) in shapes.items()
+                 if a.shape != ok]
+        if wrong and (U.shape, V.shape) in (((m, m), (n, n)), ((m, m), (n, k)), ((m, k), (n, n))):
+            return ["; ".join(wrong) + ": return the reduced SVD, k = min(out_dim, in_dim) singular "
+                    "vectors, as torch.svd does (torch.linalg.svd needs full_matrices=False; its default "
+                    "returns square U and Vh, which cost far more for W_tot of 10000 x 8)."]
         if wrong:
             return ["; ".join(wrong) + f" (W_tot has shape {W.shape}: W_2 @ W_1 maps in_dim to out_dim)."]
-        U, V = U[:, :k], V[:, :k]
         scale = np.abs(W).max()
         atol = 1e-4 * scale
         if compare("S", S, expected["S"], rtol=1e-4, atol=atol):

@@ -10,7 +10,8 @@ depend on ``n_test``; the test set depends on ``n_train``; the teacher scales
 with ``sigma_teacher``), so that a wrong ``initialize_layers`` or ``make_data``
 does not cost its points too. ``width_sweep`` runs with stand-ins for
 ``train_model`` and ``compute_loss`` that record their calls, so that it is
-graded on its own, whatever the state of those two exercises.
+graded on its own, whatever the state of those two exercises. The two trained
+students and ``chi_1`` are specified in ``coursekit.specs._students``.
 """
 
 
@@ -19,6 +20,7 @@ import torch
 
 from coursekit.spec import ExerciseSpec, StudentError, as_array, call, compare, seeded
 from coursekit.specs._networks import close, mlp, net_of, one_number, scalar, weights_of
+from coursekit.specs._students import Chi1, TrainDeepStudent, TrainQuasiLinearStudent
 from coursekit.specs._teacher_student import CreateLearningProblem, PredictWidth, WidthSweep
 
 
@@ -268,4 +270,4 @@ class ComputeLoss(ExerciseSpec):
 
 
 SPECS = [GetNumParams(), InitializeLayers(), MakeData(), TrainModel(), ComputeLoss(), CreateLearningProblem(),
-         WidthSweep(), PredictWidth()]
+         TrainDeepStudent(), WidthSweep(), PredictWidth(), TrainQuasiLinearStudent(), Chi1()]

@@ -4,9 +4,11 @@
 parameter count) and by its outputs once its parameters are filled from a seed;
 ``weight_grad_norms`` by the dictionary it returns for models built here;
 ``better_init`` by what it achieves, never by one formula: zero biases, centered
-weights, ``std * sqrt(fan_in)`` close to ``sqrt(2)`` (He's normal and uniform
-variants both pass) and weight-gradient norms of a deep ReLU network that
-neither vanish nor explode.
+weights, ``std * sqrt(fan_in)`` or ``std * sqrt(fan_out)`` close to ``sqrt(2)``
+(He et al. 2015, section 2.2: the fan_in mode keeps the forward signal's size,
+the fan_out mode the backpropagated gradient's, and either keeps both within a
+constant factor; normal and uniform variants pass) and weight-gradient norms of
+a deep ReLU network that neither vanish nor explode.
 """
 
 import math
@@ -224,7 +226,8 @@ class BetterInit(ExerciseSpec):
     name = "better_init"
     assignment = "initialization"
     summary = ("for an nn.Linear, in place: weights with mean 0 and std sqrt(2 / fan_in) (He/Kaiming for "
-               "ReLU, fan_in = module.in_features; normal or uniform), biases zero; other modules untouched.")
+               "ReLU, fan_in = module.in_features; normal or uniform; He's fan_out mode, sqrt(2 / fan_out), "
+               "passes too), biases zero; other modules untouched.")
 
     def cases(self):
         return [{"seed": 21, "layer": [400, 300]}, {"seed": 22, "layer": [20, 2000]},
@@ -284,15 +287,18 @@ class BetterInit(ExerciseSpec):
 
     @staticmethod
     def scale_problems(layer, std, fan_in, fan_out):
-        """A message (keyed by ``"scale"``) when std * sqrt(fan_in) is not within 10% of sqrt(2)."""
+        """A message (keyed by ``"scale"``) unless std * sqrt(fan) is within 10% of sqrt(2).
+
+        ``fan`` is ``fan_in`` (He's default mode) or ``fan_out`` (his mode for the
+        backward pass, equally valid by He et al. 2015, section 2.2).
+        """
         scale = std * math.sqrt(fan_in)
-        if abs(scale / math.sqrt(2) - 1) <= 0.1:
+        if min(abs(std * math.sqrt(fan) / math.sqrt(2) - 1) for fan in (fan_in, fan_out)) <= 0.1:
             return {}
         message = (f"{layer}: std * sqrt(fan_in) = {scale:.3g}, expected sqrt(2) = 1.414, i.e. std = "
-                   f"sqrt(2 / fan_in) = {math.sqrt(2 / fan_in):.3g}.")
-        if abs(std * math.sqrt(fan_out) / math.sqrt(2) - 1) <= 0.1:
-            message += " Your std uses fan_out (module.out_features); He's uses fan_in (module.in_features)."
-        elif abs(scale - 1) <= 0.1 or abs(std * math.sqrt((fan_in + fan_out) / 2) - 1) <= 0.1:
+                   f"sqrt(2 / fan_in) = {math.sqrt(2 / fan_in):.3g} (or He's fan_out mode, std = "
+                   f"sqrt(2 / fan_out) = {math.sqrt(2 / fan_out):.3g}).")
+        if abs(scale - 1) <= 0.1 or abs(std * math.sqrt((fan_in + fan_out) / 2) - 1) <= 0.1:
             message += (" That is a LeCun/Xavier scale, right for linear or tanh units; a ReLU zeroes half "
                         "of its inputs, so He doubles the variance.")
         return {"scale": message}

@@ -88,8 +88,9 @@ def init_weights(Nl, rng, scale=None):
     rng : numpy.random.Generator
         Source of randomness.
     scale : float or None
-        None: norm-preserving random projections (rows of norm 1, as in the
-        seed); a number: N(0, scale^2) entries (a small random start).
+        None: random projections with rows of norm 1, as in the seed (not
+        norm-preserving: E ||W x||^2 = (N_out / N_in) ||x||^2); a number:
+        N(0, scale^2) entries (a small random start).
 
     Returns
     -------

@@ -5,17 +5,20 @@ demo grades (the source notebook, the release and every fixture submission), is
 copied into a temporary course. JupyterLab runs there with nbgrader's
 extensions; the test opens formgrader from JupyterLab's Nbgrader menu (the
 labextension) and formgrader's own pages (the server extension), and compares
-every table with the gradebook.
+every table with the gradebook. For every assignment, a release whose written answers
+are filled in, graded by stock nbgrader, needs manual grading and shows, on formgrader's
+grading page, a score box for every written question of the source notebook.
 """
 
 import re
 import shutil
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
-from support.course import ASSIGNMENTS
+from support.course import ASSIGNMENTS, ROOT, add_assignment
 
-from coursekit import course
+from coursekit import build, course
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,6 +29,7 @@ READ_TABLE = """() => {
   return [...table.querySelectorAll('#main-table tr')].map(tr => Object.fromEntries(
       [...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent.trim()])));
 }"""
+MATHJAX_CDN = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"  # nbconvert's default in nbgrader's template
 LOADED = """() => {
   const body = document.querySelector('#main-table');
   return body && !body.textContent.includes('Loading, please wait');
@@ -97,3 +101,55 @@ def test_formgrader_lists_the_graded_class_with_the_gradebooks_scores(
     problems += [f"Manage Students, {student}: overall {overall.get(student)}, the gradebook has {want[1:]}"
                  for student, want in expected.items() if overall.get(student) != want[1:]]
     assert not problems, "\n".join(problems)
+
+
+def written_questions(notebook):
+    """The grade ids of the manually graded written answers (markdown grade cells) of a notebook."""
+    nb = nbformat.read(notebook, as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
+            if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_formgrader_offers_every_written_question_for_manual_grading(
+        lab_server, chromium, artifacts, tmp_path, assignment):
+    questions = written_questions(build.source_path(assignment, ROOT))
+    assert questions, f"{assignment} has no written question"
+    # The release with a sentence in every written answer (nbgrader scores unchanged answers 0 itself).
+    answered = nbformat.read(build.release_path(assignment, ROOT), as_version=4)
+    for cell in answered.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in questions:
+            cell.source = "An answer written by the student."
+    nbformat.write(answered, tmp_path / f"{assignment}.ipynb")
+    root = tmp_path / "course"
+    add_assignment(root, assignment)
+    course.submit(root, "writer", assignment, tmp_path / f"{assignment}.ipynb")
+    course.autograde(root, assignment)
+    with Gradebook(course.db_url(root)) as gb:
+        cells = gb.find_notebook(assignment, assignment).grade_cells
+        in_gradebook = {cell.name for cell in cells if cell.cell_type == "markdown"}
+        submission = gb.find_submission_notebook(assignment, assignment, "writer")
+        submission_id, needs_manual = submission.id, submission.needs_manual_grade
+    assert in_gradebook == questions, (f"the gradebook's written questions {sorted(in_gradebook)} are not "
+                                       f"the source's {sorted(questions)}")
+    assert needs_manual, "a submission with written answers should need manual grading"
+
+    server = lab_server(root)
+    # nbgrader's grading page (its formgrade template) always asks cdnjs for MathJax: refused
+    # like every request beyond loopback, but allowed to be tried (formulas then stay in TeX).
+    context = chromium.new_context(viewport={"width": 1400, "height": 1800})
+    refused = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.base)
+                  else (refused.append(route.request.url), route.abort()))
+    try:
+        page = context.new_page()
+        page.goto(server.url(f"formgrader/submissions/{submission_id}/"))
+        page.wait_for_selector("input.score")
+        page.screenshot(path=artifacts / "formgrade.png", full_page=True)
+        boxes = set(page.evaluate("() => [...document.querySelectorAll('input.score')].map(box => box.id)"))
+    finally:
+        context.close()
+    beyond = [url for url in refused if not url.startswith(MATHJAX_CDN)]
+    assert not beyond, f"the grading page tried to reach beyond loopback: {beyond}"
+    missing = sorted(questions - boxes)
+    assert not missing, f"formgrader's grading page of {assignment} has no score box for {missing}"

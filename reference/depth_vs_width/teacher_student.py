@@ -1,19 +1,7 @@
-"""Reference implementation of the assignment ``depth_vs_width``.
-
-Neuromatch NeuroAI W2D1 Tutorial 1, "Depth vs width": shallow students of
-growing width fit a random deep tanh teacher. At weight scale sigma = 2 the
-teacher is chaotic and hard to fit; at sigma = 0.4 it is quasi-linear and easy
-(Poole et al. 2016, exponential expressivity through transient chaos).
-
-Graded: ``get_num_params``, ``initialize_layers``, ``make_data``,
-``train_model``, ``compute_loss``, ``create_learning_problem``, ``width_sweep``,
-``predict_width``. The rest is given code, shown to students as it is. Bodies
-are copied into the notebook by ``coursekit sync``: they use only its names.
-"""
+"""Teacher and student networks of ``depth_vs_width``: the seed's functions, graded and given."""
 
 import random
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn as nn
@@ -311,84 +299,3 @@ def generate_trajectories(W, D, P, sigma_1, sigma_2):
             traj.append(activity)
         trajectories.append(np.array(traj))
     return trajectories[0], trajectories[1]
-
-
-def plot_loss(Es):
-    """Plot the loss at each epoch, ``Es``, on a logarithmic scale."""
-    plt.semilogy(Es)
-    plt.xlabel("Epochs")
-    plt.ylabel("Error")
-    plt.title("Loss")
-    plt.show()
-
-
-def plot_loss_as_function_of_width(widths, test_errors, train_errors):
-    """Plot test and final training errors against width on log-log axes.
-
-    Parameters
-    ----------
-    widths, test_errors : array_like
-        Widths of the students and their test errors.
-    train_errors : numpy.ndarray
-        Training error per epoch, shape ``(len(widths), n_epochs)``.
-    """
-    plt.loglog(widths, test_errors, ".-")
-    plt.loglog(widths, train_errors[:, -1], ".-")
-    plt.legend(["Test", "Train"])
-    plt.xlabel("Width")
-    plt.ylabel("Error")
-    plt.title("Loss")
-    plt.show()
-
-
-def plot_students_predictions_vs_teacher_values(student, Es_train, X_test, y_test):
-    """Plot a student's relative training error and its predictions on the test set.
-
-    Parameters
-    ----------
-    student, Es_train : torch.nn.Module, numpy.ndarray
-        The trained student and its training loss at each epoch.
-    X_test, y_test : torch.Tensor
-        The test set.
-    """
-    _, axes = plt.subplots(1, 2, figsize=(10, 5))
-    axes[0].semilogy(Es_train / float(y_test.var()))
-    axes[0].set_xlabel("Epochs")
-    axes[0].set_ylabel("Error")
-    axes[1].scatter(y_test.detach(), student(X_test).detach(), s=4)
-    axes[1].set_xlabel("Teacher")
-    axes[1].set_ylabel("Student")
-    axes[1].locator_params(nbins=3)
-    plt.tight_layout()
-    plt.show()
-
-
-def expressivity_visualization(layer, projected_traj_1, projected_traj_2, colors):
-    """Plot one layer's activity, projected to 3-D, in the two networks side by side.
-
-    Parameters
-    ----------
-    layer : int
-        Hidden layer to show.
-    projected_traj_1, projected_traj_2 : numpy.ndarray
-        Standard and quasi-linear activity, shape ``(D - 1, P, 3)``.
-    colors : numpy.ndarray
-        One colour per point of the circle.
-    """
-    fig = plt.figure(figsize=(10, 5))
-    fig.suptitle(f"Layer {layer}", fontsize=16)
-    panels = [
-        (projected_traj_1, "Standard Net"),
-        (projected_traj_2, "Quasi-Linear Net"),
-    ]
-    for position, (projected_traj, title) in enumerate(panels, start=1):
-        ax = fig.add_subplot(1, 2, position, projection="3d")
-        points = projected_traj[layer]
-        for i in range(0, len(points) - 1, 4):  # 4 segments per color: 4 times faster to draw
-            ax.plot(*points[i : i + 5].T, color=colors[i])
-        ax.set_title(title)
-        ax.set_xlabel("X")
-        ax.set_ylabel("Y")
-        ax.set_zlabel("Z")
-    plt.tight_layout()
-    plt.show()
