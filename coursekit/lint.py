@@ -251,7 +251,7 @@ def seeded_literal_asserts(book):
             if calls & SEEDS:
                 seeded = True
             elif seeded and isinstance(statement, ast.Assign | ast.Expr | ast.AugAssign):
-                if calls & exercises or names_in(statement.value) & tainted:
+                if calls & exercises or derived(statement.value, tainted):
                     if calls & exercises:
                         tainted |= {n.id for c in ast.walk(statement.value) if isinstance(c, ast.Call)
                                     and called(c) in exercises for a in c.args for n in ast.walk(a)
@@ -287,20 +287,25 @@ def literal(node):
         node.value, bool)
 
 
+SHAPES = {"shape", "ndim", "dtype", "size"}
+SHAPE_CALLS = {"len", "shape", "type", "isinstance", "ndim"}
+
+
 def derived(node, tainted):
-    """Whether ``node`` uses a tainted name other than through its shape, length or type."""
+    """Whether ``node`` uses a tainted value other than through its shape, length or type.
+
+    A comprehension over a tainted value taints its loop variables instead
+    (``[w.shape for w in net.parameters()]`` uses the weights' shapes only).
+    """
+    safe, tainted = set(), set(tainted)
     for n in ast.walk(node):
-        if isinstance(n, ast.Attribute) and n.attr in {"shape", "ndim", "dtype", "size"}:
-            return derived_outside(node, n, tainted)
-        if isinstance(n, ast.Call) and called(n) in {"len", "shape", "type", "isinstance", "ndim"}:
-            return derived_outside(node, n, tainted)
-    return bool(names_in(node) & tainted)
-
-
-def derived_outside(node, skip, tainted):
-    """Whether ``node`` uses a tainted name outside its subtree ``skip``."""
-    inside = {id(n) for n in ast.walk(skip)}
-    return any(isinstance(n, ast.Name) and n.id in tainted and id(n) not in inside for n in ast.walk(node))
+        shape = isinstance(n, ast.Attribute) and n.attr in SHAPES
+        if shape or isinstance(n, ast.Call) and called(n) in SHAPE_CALLS:
+            safe |= {id(m) for m in ast.walk(n)}
+        if isinstance(n, ast.comprehension) and names_in(n.iter) & tainted:
+            safe |= {id(m) for m in ast.walk(n.iter)} | {id(m) for m in ast.walk(n.target)}
+            tainted |= names_in(n.target)
+    return any(isinstance(n, ast.Name) and n.id in tainted and id(n) not in safe for n in ast.walk(node))
 
 
 def compares_literal(test, tainted):

@@ -147,6 +147,12 @@ def test_visible_assert_on_a_seeded_draw(tmp_path, good):
     good.cells[TEST].source = seeded + "assert np.isclose(W[0, 1], 0.0123)\n" + HIDDEN
     only(problems(tmp_path, good), "cell 4 (test_linear_regression): visible assert on line 5 compares "
          "with a literal a value drawn after a seed")
+    shapes = "sizes = [len(row) for row in W]\nassert sizes == [2, 2]\n"
+    good.cells[TEST].source = seeded + shapes + HIDDEN
+    assert problems(tmp_path, good) == [], "the lengths of the drawn rows do not depend on the draws"
+    firsts = "firsts = [row[0] for row in W]\nassert firsts == [0.5, 0.25]\n"
+    good.cells[TEST].source = seeded + firsts + HIDDEN
+    only(problems(tmp_path, good), "visible assert on line 6 compares with a literal a value drawn")
     unseeded = seeded.replace("np.random.seed(0)\n", "")
     good.cells[TEST].source = unseeded + "assert W[0, 1] == 0.0123\n" + HIDDEN
     assert problems(tmp_path, good) == [], "no seed: the values do not depend on a draw order"
