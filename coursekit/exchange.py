@@ -103,7 +103,7 @@ def collect(root, assignment, secure=True, check_owner=True, workers=None):
     """
     from coursekit import grading
 
-    course.nbgrader(root, "collect", assignment, "--update", f"--CollectApp.check_owner={check_owner}")
+    course.nbgrader(root, "collect", assignment, "--update", f"--ExchangeCollect.check_owner={check_owner}")
     run = grading.grade(root, assignment, workers=workers, secure=secure)
     course.generate_feedback(root, assignment)
     course.nbgrader(root, "release_feedback", assignment)
