@@ -58,3 +58,7 @@ otter: install         ## export every assignment as an Otter-Grader autograder 
 
 otter-check: install   ## grade every fixture with otter run and coursekit grade; print both scores
 	$(BIN)/python -m coursekit.gradescope.scores
+
+.PHONY: exchange
+exchange: install      ## create nbgrader's exchange root (mode 1777); print the students' nbgrader_config.py
+	$(SUDO) env COURSEKIT_EXCHANGE="$(COURSEKIT_EXCHANGE)" $(BIN)/coursekit exchange setup

@@ -1,8 +1,13 @@
 """nbgrader configuration of the course; every path is relative to this folder."""
 
+import os
+
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
 c.CourseDirectory.course_id = "learning-dynamics"
+# nbgrader's exchange (release, collect, feedback): a folder every user may write to, made by
+# `coursekit exchange setup` (mode 1777). COURSEKIT_EXCHANGE names another, e.g. a JupyterHub's shared volume.
+c.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE") or "/srv/nbgrader/exchange"
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearSolutions.enforce_metadata = True

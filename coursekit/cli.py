@@ -3,6 +3,7 @@
 import logging
 import os
 import sys
+from pathlib import Path
 
 import typer
 
@@ -139,6 +140,83 @@ def export_otter(
             raise typer.Exit(1) from None
         typer.echo(f"{assignment}: autograder {export.autograder_zip(folder)}\n"
                    f"{' ' * len(assignment)}  student notebook {export.student_notebook(folder, assignment)}")
+
+
+exchange_app = typer.Typer(help="nbgrader's exchange: release, collect and return feedback.",
+                           no_args_is_help=True)
+app.add_typer(exchange_app, name="exchange")
+
+
+@exchange_app.command("setup")
+def exchange_setup(
+    path: str = typer.Option(None, "--path", help="The exchange root (default: nbgrader_config.py's)."),
+    student_config: str = typer.Option(None, "--student-config",
+                                       help="Also write the students' nbgrader_config.py to this file."),
+):
+    """Create the exchange root (mode 1777); print the configuration students need."""
+    from coursekit import exchange
+
+    root = exchange.setup(".", path)
+    typer.echo(f"exchange root: {root} (mode {oct(root.stat().st_mode & 0o7777)})")
+    text = exchange.student_config(".")
+    if student_config:
+        Path(student_config).parent.mkdir(parents=True, exist_ok=True)
+        Path(student_config).write_text(text)
+        typer.echo(f"wrote {student_config}")
+    else:
+        typer.echo("students' nbgrader_config.py (e.g. /etc/jupyter/nbgrader_config.py):\n" + text)
+
+
+@exchange_app.command("release")
+def exchange_release(assignments: list[str] = typer.Argument(None, help="Assignments (default: all).")):
+    """Generate assignments and release them into the exchange (nbgrader release_assignment)."""
+    from coursekit import exchange
+
+    for assignment in assignments or build.assignments():
+        exchange.release(".", assignment)
+        typer.echo(f"released {assignment} into {exchange.settings('.')[0]}")
+
+
+@exchange_app.command("collect")
+def exchange_collect(
+    assignment: str = typer.Argument(..., help="The assignment."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Grading processes (default: cores)."),
+    insecure: bool = typer.Option(False, "--insecure", help="Grade in unsandboxed kernels."),
+):
+    """Collect submissions, grade them with coursekit grade, generate and release feedback."""
+    from coursekit import course, exchange
+    from coursekit.grading.console import console_for_tables, outcome_table
+
+    run = exchange.collect(".", assignment, secure=not insecure, workers=workers)
+    console_for_tables().print(outcome_table(run))
+    typer.echo(f"feedback released for {len(course.scores('.', assignment))} students")
+
+
+@exchange_app.command("roundtrip")
+def exchange_roundtrip(
+    assignment: str = typer.Argument(None, help="The assignment (default: the first)."),
+    students: int = typer.Option(2, "--students", help="Simulated students, each a fixture submission."),
+    homes: str = typer.Option("exchange-students", "--homes", help="Folder for the students' homes."),
+    insecure: bool = typer.Option(False, "--insecure", help="Grade in unsandboxed kernels."),
+):
+    """Run the whole exchange with simulated students; print each student's score.
+
+    Release, fetch, validate, submit, collect, grade, release feedback, fetch feedback.
+    """
+    from coursekit import demo, exchange
+
+    assignment = assignment or build.assignments()[0]
+    handed = demo.handouts(".", assignment, students)
+    exchange.setup(".")
+    notebooks = {sid: scenario.path.with_suffix(".ipynb") for sid, scenario in handed.items()}
+    results = exchange.roundtrip(".", assignment, notebooks, Path(homes).resolve(), secure=not insecure)
+    for sid, result in results.items():
+        score, top = result["score"]
+        typer.echo(f"{sid} ({handed[sid].name}): feedback {score:g} / {top:g}, gradebook "
+                   f"{result['gradebook']:g}; {result['feedback']}")
+    if any(result["score"][0] != result["gradebook"] for result in results.values()):
+        typer.echo("a feedback page disagrees with the gradebook", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -22,11 +22,16 @@ def students(size=CLASS_SIZE):
     return [f"student-{number:02d}" for number in range(1, size + 1)]
 
 
-def enroll(root, assignment, size=CLASS_SIZE):
-    """Submit a fixture of ``assignment`` for every student; return student -> scenario."""
+def handouts(root, assignment, size=CLASS_SIZE):
+    """Which fixture of ``assignment`` each student hands in: student -> scenario."""
     found = scenarios.scenarios(assignment, root)
     names = sorted(found)
-    enrolled = {student: found[names[index % len(names)]] for index, student in enumerate(students(size))}
+    return {student: found[names[index % len(names)]] for index, student in enumerate(students(size))}
+
+
+def enroll(root, assignment, size=CLASS_SIZE):
+    """Submit a fixture of ``assignment`` for every student; return student -> scenario."""
+    enrolled = handouts(root, assignment, size)
     for student, scenario in enrolled.items():
         course.submit(root, student, assignment, scenario.path.with_suffix(".ipynb"))
     return enrolled

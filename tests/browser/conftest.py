@@ -65,11 +65,14 @@ class LabServer:
         that nbgrader's formgrader finds ``nbgrader_config.py`` there.
     home : Path
         A scratch folder for the server's settings, workspaces, runtime files and log.
+    env : dict, optional
+        Environment variables to set for the server (a student's ``HOME``, say).
     """
 
-    def __init__(self, root, home):
+    def __init__(self, root, home, env=None):
         self.root = Path(root)
         self.home = Path(home)
+        self.env = dict(env or {})
         self.port = free_port()
         self.token = secrets.token_hex(24)
         self.log = self.home / "server.log"
@@ -93,7 +96,7 @@ class LabServer:
             path.write_text(json.dumps(values))
         env = {**environment(), "JUPYTERLAB_SETTINGS_DIR": str(self.home / "settings"),
                "JUPYTERLAB_WORKSPACES_DIR": str(self.home / "workspaces"),
-               "JUPYTER_RUNTIME_DIR": str(self.home / "runtime")}
+               "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"), **self.env}
         env.pop("NBGRADER_EXECUTION", None)  # the notebooks run as a person runs them, not graded
         command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
                    f"--port={self.port}", "--ServerApp.port_retries=0",
@@ -168,11 +171,11 @@ def chromium():
 
 @pytest.fixture
 def lab_server(tmp_path_factory):
-    """Start JupyterLab servers with ``lab_server(root)``; all are stopped after the test."""
+    """Start JupyterLab servers with ``lab_server(root, env=None)``; all are stopped after the test."""
     servers = []
 
-    def start(root):
-        server = LabServer(root, tmp_path_factory.mktemp("jupyter-home"))
+    def start(root, env=None):
+        server = LabServer(root, tmp_path_factory.mktemp("jupyter-home"), env)
         servers.append(server)
         return server.start()
 
