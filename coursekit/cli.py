@@ -184,11 +184,10 @@ def exchange_collect(
     insecure: bool = typer.Option(False, "--insecure", help="Grade in unsandboxed kernels."),
 ):
     """Collect submissions, grade them with coursekit grade, generate and release feedback."""
-    from coursekit import course, exchange
-    from coursekit.grading.console import console_for_tables, outcome_table
+    from coursekit import course, exchange, grading
 
     run = exchange.collect(".", assignment, secure=not insecure, workers=workers)
-    console_for_tables().print(outcome_table(run))
+    grading.console_for_tables().print(grading.outcome_table(run))
     typer.echo(f"feedback released for {len(course.scores('.', assignment))} students")
 
 

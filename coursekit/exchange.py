@@ -104,7 +104,7 @@ def collect(root, assignment, secure=True, check_owner=True, workers=None):
     from coursekit import grading
 
     course.nbgrader(root, "collect", assignment, "--update", f"--ExchangeCollect.check_owner={check_owner}")
-    run = grading.grade(root, assignment, workers=workers, secure=secure)
+    run = grading.grade(root, assignment, options=grading.GradingOptions(workers=workers, secure=secure))
     course.generate_feedback(root, assignment)
     course.nbgrader(root, "release_feedback", assignment)
     return run

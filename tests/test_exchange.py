@@ -15,11 +15,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, add_assignment
+import pytest
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.utils import get_username
+from support.course import ROOT, add_assignment
 
 from coursekit import build, course, exchange, scenarios
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 
 ASSIGNMENT = "deep_linear_networks"
 # The commands of the README's sections on the exchange, in their order there.

@@ -12,20 +12,17 @@ import json
 import re
 import textwrap
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 from nbclient import NotebookClient
+from support.course import ROOT
 
 from coursekit import build, course, scenarios
 from coursekit.gradescope import export, master, scores
 
 pytestmark = pytest.mark.slow  # exports and runs Otter autograders
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def otter_fixtures(assignment):
     """The fixtures graded by Otter in CI: all-correct, blank and the first two wrong ones."""
@@ -47,6 +44,7 @@ def exported(tmp_path_factory):
     return run
 
 
+@pytest.mark.sandbox
 def test_otter_scores_equal_coursekit_grade(exported, engine_grader, assignment):
     folder, otter = exported(assignment)
     root, run = engine_grader(assignment, "secure")

@@ -20,12 +20,15 @@ Screenshots of every step go to ``test-artifacts/<test>/``.
 import re
 
 import nbformat
-from conftest import add_assignment
+import pytest
 from nbgrader.utils import get_username
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from support.course import add_assignment
 
 from browser.labpage import ATTEMPT_WAIT_MS, ATTEMPTS, CELL, NotebookPage
 from coursekit import course, exchange
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ASSIGNMENT = "deep_linear_networks"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
