@@ -18,16 +18,29 @@ from traitlets.config.loader import PyFileConfigLoader
 from coursekit.environment import environment
 
 
+class NbgraderError(RuntimeError):
+    """An nbgrader command failed; the message ends with what it wrote to standard error."""
+
+
 def nbgrader(root, *args, log_level="WARN", niceness=0):
     """Run an ``nbgrader`` command in the course directory ``root``; fail if it fails.
 
     A positive ``niceness`` runs it (and the kernels it starts) at that nice level:
     it then only takes the CPU that other work leaves idle.
+
+    Raises
+    ------
+    NbgraderError
+        When the command fails, with the end of nbgrader's log (which submission, and why).
     """
     command = [sys.executable, "-m", "nbgrader", *args, f"--log-level={log_level}"]
     if niceness:
         command = ["nice", "-n", str(niceness), *command]
-    subprocess.run(command, cwd=root, check=True, env=environment())
+    done = subprocess.run(command, cwd=root, env=environment(), stderr=subprocess.PIPE, text=True)
+    sys.stderr.write(done.stderr)
+    if done.returncode:
+        raise NbgraderError(f"nbgrader {' '.join(args)} in {root} exited with {done.returncode}:\n"
+                            f"{done.stderr[-6000:]}")
 
 
 def config(root="."):
@@ -66,9 +79,12 @@ def submit(root, student, assignment, notebook):
     shutil.copyfile(notebook, folder / f"{assignment}.ipynb")
 
 
-def autograde(root, assignment, log_level="WARN", niceness=0):
-    """Grade every submission with stock ``nbgrader autograde``, one notebook after another."""
-    nbgrader(root, "autograde", assignment, "--force", log_level=log_level, niceness=niceness)
+def autograde(root, assignment, *options, log_level="WARN", niceness=0):
+    """Grade every submission with stock ``nbgrader autograde``, one notebook after another.
+
+    ``options`` are more command-line settings for nbgrader (``--Class.trait=value``).
+    """
+    nbgrader(root, "autograde", assignment, "--force", *options, log_level=log_level, niceness=niceness)
 
 
 def generate_feedback(root, assignment):
@@ -84,6 +100,15 @@ def max_scores(root, assignment):
     with Gradebook(db_url(root)) as gb:
         notebook = gb.find_notebook(assignment, assignment)
         return {cell.name: cell.max_score for cell in notebook.grade_cells if cell.cell_type == "code"}
+
+
+def full_marks(root, assignment):
+    """The assignment's maximum score in the gradebook: autograded and manually graded cells together.
+
+    It is the maximum that nbgrader's feedback page shows.
+    """
+    with Gradebook(db_url(root)) as gb:
+        return gb.find_assignment(assignment).max_score
 
 
 def scores(root, assignment):

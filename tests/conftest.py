@@ -22,6 +22,10 @@ SHARDS = 2  # each assignment's class is split over two nbgrader processes run s
 # Stock nbgrader grades in the background at this nice level: it gets about a tenth of a core that a test
 # keeps busy (its kernels still start well within their 60 s) and all of a core that the tests leave idle.
 STOCK_NICENESS = 10
+# At that level a kernel can wait minutes for the CPU while the tests keep both cores busy: stock
+# nbgrader then gives up on starting it (60 s) or on a cell (the course's 300 s) although nothing
+# hangs. These classes hold no hanging submission, so the tests give stock nbgrader time to wait.
+STOCK_PATIENCE = ("--ExecutePreprocessor.startup_timeout=900", "--ExecutePreprocessor.timeout=1800")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,7 +49,7 @@ class GradedClass:
             course.submit(self.roots[i % SHARDS], student, assignment, notebook)
 
     def grade(self, shard):
-        course.autograde(self.roots[shard], self.assignment, niceness=STOCK_NICENESS)
+        course.autograde(self.roots[shard], self.assignment, *STOCK_PATIENCE, niceness=STOCK_NICENESS)
 
     @property
     def release(self):

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.utils import get_username
@@ -46,6 +47,24 @@ def fixture(name):
     """The notebook of ``ASSIGNMENT``'s fixture submission ``name``, and its scenario."""
     scenario = scenarios.scenarios(ASSIGNMENT, ROOT)[name]
     return scenario.path.with_suffix(".ipynb"), scenario
+
+
+def answered(name, folder):
+    """A student's complete work: fixture ``name`` with every written answer filled in; its path and scenario.
+
+    nbgrader validate reports a written answer left as the release's stub ("You did not provide a
+    response"), so a student who did everything has answered them too.
+    """
+    notebook, scenario = fixture(name)
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
+            cell.source = "My answer, in my own words."
+    target = folder / name / f"{ASSIGNMENT}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return target, scenario
 
 
 def expected_total(root, scenario):
@@ -95,7 +114,7 @@ def test_the_readmes_commands_make_the_round_trip(tmp_path, monkeypatch):
 
     shell(INSTRUCTOR[1], root, tmp_path)
     shell(STUDENT[0], home, home)
-    notebook, scenario = fixture("all-correct")
+    notebook, scenario = answered("all-correct", tmp_path / "work")
     shutil.copyfile(notebook, home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")  # the student's work
     assert "Success! Your notebook passes all the tests." in shell(STUDENT[1], home, home)
     shell(STUDENT[2], home, home)
@@ -108,13 +127,14 @@ def test_the_readmes_commands_make_the_round_trip(tmp_path, monkeypatch):
     assert total == expected_total(root, scenario)
     pages = list((home / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
     assert len(pages) == 1, pages
-    assert exchange.feedback_score(pages[0]) == (total, sum(course.max_scores(root, ASSIGNMENT).values()))
+    assert exchange.feedback_score(pages[0]) == (total, course.full_marks(root, ASSIGNMENT))
 
 
 def test_two_students_are_each_graded_and_given_feedback_under_their_own_id(tmp_path, monkeypatch):
     root = course_with_exchange(tmp_path, monkeypatch)
     exchange.setup(root)
-    handed = {"alice": fixture("all-correct"), "bob": fixture("wrong-svd-order")}
+    handed = {"alice": answered("all-correct", tmp_path / "work"),
+              "bob": answered("wrong-svd-order", tmp_path / "work")}
     results = exchange.roundtrip(root, ASSIGNMENT, {sid: nb for sid, (nb, _) in handed.items()},
                                  tmp_path / "homes", workers=2)
 
@@ -126,7 +146,7 @@ def test_two_students_are_each_graded_and_given_feedback_under_their_own_id(tmp_
     inbound = tmp_path / "exchange" / "learning-dynamics" / "inbound"
     assert sorted(p.name.split("+")[0] for p in inbound.iterdir()) == ["alice", "bob"]
     assert sorted(os.listdir(root / "submitted")) == ["alice", "bob"]
-    max_total = sum(course.max_scores(root, ASSIGNMENT).values())
+    max_total = course.full_marks(root, ASSIGNMENT)  # the feedback page counts the written answers too
     for sid, (_, scenario) in handed.items():
         want = expected_total(root, scenario)
         assert results[sid]["gradebook"] == want, sid
