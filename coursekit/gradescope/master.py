@@ -22,6 +22,8 @@ import re
 import nbformat
 import yaml
 
+from coursekit.lint import nbgrader_of
+
 #: Otter plugin that makes the notebook grade with its grading budget (``GRADING``).
 PLUGIN = "coursekit.gradescope.plugin.GradingBudget"
 
@@ -35,11 +37,6 @@ def raw(text, **config):
     """A raw delimiter cell: its first line, then the YAML of ``config``."""
     body = yaml.safe_dump(config, sort_keys=False).strip() if config else ""
     return nbformat.v4.new_raw_cell(f"{text}\n{body}".strip())
-
-
-def nbgrader_of(cell):
-    """A cell's nbgrader metadata (empty for an ordinary cell)."""
-    return cell.metadata.get("nbgrader", {})
 
 
 def is_exercise(cell):

@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 from coursekit.build import environment
+from coursekit.lint import parse
 
 #: Distribution name of the grading wheel.
 DISTRIBUTION = "coursekit-grading"
@@ -42,10 +43,10 @@ def module_file(name):
     return Path(spec.origin) if spec and spec.origin and spec.origin.endswith(".py") else None
 
 
-def imported_names(path):
-    """Every module name ``path`` imports (absolute imports, at any depth)."""
+def imported_names(tree):
+    """Every module name a syntax tree imports (absolute imports, at any depth)."""
     names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -69,13 +70,14 @@ def kit_modules():
             continue
         found[name] = path
         parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]
-        todo += parents + sorted(n for n in imported_names(path) if n.startswith("coursekit"))
+        todo += parents + sorted(n for n in imported_names(ast.parse(path.read_text()))
+                                  if n.startswith("coursekit"))
     return found
 
 
-def third_party(paths):
-    """Top-level modules outside the standard library, ``coursekit`` and ``reference``."""
-    tops = {name.split(".")[0] for path in paths for name in imported_names(path)}
+def third_party(names):
+    """The top-level modules of ``names`` outside the standard library, ``coursekit`` and ``reference``."""
+    tops = {name.split(".")[0] for name in names}
     return sorted(t for t in tops if t not in sys.stdlib_module_names and t not in ("coursekit", "reference"))
 
 
@@ -97,21 +99,8 @@ def pins(modules, root):
 
 def notebook_imports(nb):
     """Top-level third-party modules the notebook's code cells import."""
-    tops = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        code = "\n".join(line for line in cell.source.split("\n") if not line.lstrip().startswith(("%", "!")))
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                tops |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                tops.add(node.module.split(".")[0])
-    return sorted(t for t in tops if t not in sys.stdlib_module_names and t not in ("coursekit", "reference"))
+    trees = [parse(cell.source) for cell in nb.cells if cell.cell_type == "code"]
+    return third_party(name for tree in trees if tree is not None for name in imported_names(tree))
 
 
 def stage(folder):
@@ -145,7 +134,8 @@ def build_wheel(root, out):
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     files = stage(staging)
-    requires = pins(third_party(files), root)
+    requires = pins(third_party(n for path in files for n in imported_names(ast.parse(path.read_text()))),
+                    root)
     (staging / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
         f'[project]\nname = "{DISTRIBUTION}"\nversion = "{project["version"]}"\n'
