@@ -231,20 +231,26 @@ def grade(
     insecure: bool = typer.Option(False, "--insecure", help=(
         "Run the checks inside unsandboxed kernels, as stock nbgrader does: student code can read "
         "the solutions and write the gradebook. Only for machines that cannot sandbox.")),
+    require_verified: bool = typer.Option(False, "--require-verified", help=(
+        "Refuse to grade (exit 2, naming them) when a grade cell is kernel-reported: one whose source "
+        "calls no coursekit.check, graded by nbgrader's rule on what the sandboxed kernel showed.")),
 ):
     """Grade submissions in parallel with nbgrader's preprocessors; resume where a run stopped.
 
-    Every notebook runs in a sandbox and grades come from trusted verdicts (secure mode), unless
-    --insecure asks for the in-kernel mode explicitly.
+    Every notebook runs in a sandbox (secure mode), unless --insecure asks for the in-kernel mode
+    explicitly. A grade cell that calls coursekit.check is verified: its verdict comes from the
+    trusted judge outside the sandbox. Any other grade cell is kernel-reported: nbgrader's own rule
+    on what the sandboxed kernel showed. The run says how many are kernel-reported before it starts.
     """
     import json
 
     from coursekit import grading
 
     # torch & co. are imported by the kernels' template while the engine imports nbgrader
-    template = grading.start_template(secure=not insecure) if executor == "local" else None
+    sources = sorted(Path("source", assignment).glob("*.ipynb"))  # nbgrader's default layout
+    template = grading.start_template(not insecure, sources) if executor == "local" else None
     options = grading.GradingOptions(workers=workers, executor=executor, scheduler=scheduler, force=force,
-                                     timeout=timeout, secure=not insecure)
+                                     timeout=timeout, secure=not insecure, require_verified=require_verified)
     try:
         run = grading.grade(".", assignment, students, options, template=template,
                             progress=grading.LiveProgress(grading.console_for_tables(stderr=True)))
@@ -276,7 +282,8 @@ def grade(
 @app.command()
 def report(
     assignment: str = typer.Argument(..., help="The assignment to report on."),
-    output: str = typer.Option(None, "--output", "-o", help="Folder (default: autograded/<assignment>/)."),
+    output: str = typer.Option(None, "--output", "-o",
+                               help="Folder (default: reports/<assignment>/, the grading report's)."),
 ):
     """Write an HTML report with figures and a CSV of grades for a graded assignment."""
     from coursekit import grading

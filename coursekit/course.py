@@ -92,14 +92,25 @@ def generate_feedback(root, assignment):
     nbgrader(root, "generate_feedback", assignment, "--force")
 
 
-def max_scores(root, assignment):
-    """The maximum score of every autograded (code) grade cell of an assignment, by grade id.
+def grade_key(notebooks, notebook, grade_id):
+    """How reports name a grade cell: its grade id, prefixed by ``notebook/`` when the assignment has several.
 
-    Manually graded answers are left out: they score nothing until a person grades them.
+    nbgrader's grade ids are unique within a notebook only.
+    """
+    return grade_id if len(notebooks) <= 1 else f"{notebook}/{grade_id}"
+
+
+def max_scores(root, assignment):
+    """The maximum score of every autograded (code) grade cell of an assignment, by ``grade_key``.
+
+    Every notebook of the assignment counts, whatever its name. Manually graded answers are
+    left out: they score nothing until a person grades them.
     """
     with Gradebook(db_url(root)) as gb:
-        notebook = gb.find_notebook(assignment, assignment)
-        return {cell.name: cell.max_score for cell in notebook.grade_cells if cell.cell_type == "code"}
+        notebooks = gb.find_assignment(assignment).notebooks
+        names = [nb.name for nb in notebooks]
+        return {grade_key(names, nb.name, cell.name): cell.max_score
+                for nb in notebooks for cell in nb.grade_cells if cell.cell_type == "code"}
 
 
 def full_marks(root, assignment):
@@ -112,14 +123,16 @@ def full_marks(root, assignment):
 
 
 def scores(root, assignment):
-    """Autograded scores of every graded submission: student -> grade id -> score."""
+    """Autograded scores of every graded submission: student -> ``grade_key`` -> score."""
     table = {}
     with Gradebook(db_url(root)) as gb:
+        names = [nb.name for nb in gb.find_assignment(assignment).notebooks]
         for student in gb.students:
             try:
-                submission = gb.find_submission_notebook(assignment, assignment, student.id)
+                submission = gb.find_submission(assignment, student.id)
             except MissingEntry:
                 continue
-            table[student.id] = {grade.name: grade.score for grade in submission.grades
+            table[student.id] = {grade_key(names, nb.name, grade.name): grade.score
+                                 for nb in submission.notebooks for grade in nb.grades
                                  if grade.cell.cell_type == "code"}
     return table

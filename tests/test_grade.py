@@ -85,5 +85,5 @@ def test_grading_again_does_nothing(engine_course, assignment):
     again = grading.grade(root, assignment, options=grading.GradingOptions(workers=2, secure=run.secure))
     assert again.outcomes == []
     assert sorted(again.up_to_date) == sorted(o.student for o in run.outcomes)
-    report = json.loads((root / "autograded" / assignment / "grading-report.json").read_text())
+    report = json.loads((root / "reports" / assignment / "grading-report.json").read_text())
     assert set(report["submissions"]) == {o.student for o in run.outcomes}

@@ -100,7 +100,7 @@ def test_kernel_death_is_marked_in_the_cell_where_it_happened(broken_class):
 
 def test_grading_report_holds_every_submission_once(broken_class, outcomes):
     root, _, run = broken_class
-    report = json.loads((root / "autograded" / ASSIGNMENT / "grading-report.json").read_text())
+    report = json.loads((root / "reports" / ASSIGNMENT / "grading-report.json").read_text())
     assert sorted(report["submissions"]) == sorted(o.student for o in run.outcomes)
     for outcome in outcomes.values():
         assert outcome.fingerprint and outcome.graded_at
@@ -122,7 +122,7 @@ def test_report_command_writes_html_and_csv(broken_class, monkeypatch):
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, ["report", ASSIGNMENT])
     assert result.exit_code == 0, result.output
-    folder = root / "autograded" / ASSIGNMENT
+    folder = root / "reports" / ASSIGNMENT
     page = (folder / "report.html").read_text()
     assert page.count("<img") == 4
     assert "is not valid JSON" in page

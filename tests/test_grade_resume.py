@@ -25,7 +25,7 @@ COURSEKIT = [str(Path(sys.executable).parent / "coursekit")]
 
 
 def read_report(root):
-    path = root / "autograded" / ASSIGNMENT / "grading-report.json"
+    path = root / "reports" / ASSIGNMENT / "grading-report.json"
     return json.loads(path.read_text())["submissions"] if path.exists() else {}
 
 

@@ -29,6 +29,9 @@ class GradingOptions:
         What each sandboxed kernel may use (secure mode).
     attempts : int
         Attempts at a job whose worker died before the job is recorded as failed.
+    require_verified : bool
+        Refuse to grade an assignment with kernel-reported grade cells (``trusted.trust``): secure
+        mode decides every cell outside the sandbox, or grades nothing.
     """
 
     workers: int | None = None
@@ -39,3 +42,4 @@ class GradingOptions:
     secure: bool = True
     limits: Limits = field(default_factory=Limits)
     attempts: int = 2
+    require_verified: bool = False

@@ -26,10 +26,11 @@ class Job:
         The student's id (the folder name under ``submitted/``).
     assignment : str
         The assignment id.
-    notebook : str
-        The notebook's id (its file name without ``.ipynb``).
-    text : bytes or None
-        The submitted notebook file, or None when the submission has none.
+    notebooks : dict of str to bytes or None
+        Every notebook of the assignment, by id (file name without ``.ipynb``), in grading
+        order: the submitted file, or None when the submission lacks it.
+    missing : dict of str to str
+        Why each notebook the submission lacks is missing (the others are graded).
     files : dict of str to bytes
         The submission's other files by relative path; the worker puts them
         beside the notebook, as ``nbgrader autograde`` does.
@@ -39,8 +40,8 @@ class Job:
     timestamp : str or None
         The submission's ``timestamp.txt``, as nbgrader reads it.
     problem : str or None
-        Why the submission cannot be graded at all (no notebook of the right
-        name), found before any worker sees it.
+        Why the submission cannot be graded at all (none of the assignment's
+        notebooks), found before any worker sees it.
     warm_next : bool
         Whether the worker should warm a kernel for its next job while this one runs: not
         for the last jobs of a run, which no job follows on their worker.
@@ -48,8 +49,8 @@ class Job:
 
     student: str
     assignment: str
-    notebook: str
-    text: bytes | None
+    notebooks: dict[str, bytes | None]
+    missing: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     fingerprint: str = ""
     timestamp: str | None = None
@@ -65,11 +66,16 @@ class Result:
     ----------
     student : str
         The job's student.
-    notebook : str or None
-        The executed, autograded notebook as JSON text, ready for nbgrader's
-        ``SaveAutoGrades``; None when the submission could not be executed.
+    notebooks : dict of str to str
+        The executed, autograded notebooks as JSON text, by notebook id, ready for
+        nbgrader's ``SaveAutoGrades``; those that could not be executed are missing.
     reason : str or None
-        Why there is no notebook (the submission's fault).
+        Why no notebook could be executed (the submission's fault).
+    missing : dict of str to str
+        Why each notebook that was not executed was not, while others were.
+    side_effects : dict of str to bytes
+        Files the kernels wrote in their working folder (new or changed), by relative path,
+        kept in ``autograded/<student>/<assignment>/`` as nbgrader keeps them.
     notes : list of str
         What the worker noticed on the way: cells restored by nbgrader, cells
         that timed out, a kernel that died, output that was cut.
@@ -83,20 +89,22 @@ class Result:
         True when the grading machinery failed (not the submission): nothing
         is written to the gradebook and the next run tries again.
     exports : dict or None
-        Secure mode: what ``coursekit.check`` exported while each cell ran, by cell index,
-        as ``sandbox.exports.collect`` took it (file name, bytes or why they are unusable); the
-        coordinator's trusted judge decides the grade cells from them. None in-kernel.
+        Secure mode: what ``coursekit.check`` exported while each cell ran, by notebook id and
+        cell index, as ``sandbox.exports.collect`` took it (file name, bytes or why they are
+        unusable); the coordinator's trusted judge decides the grade cells from them. None in-kernel.
     """
 
     student: str
-    notebook: str | None = None
+    notebooks: dict[str, str] = field(default_factory=dict)
     reason: str | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+    side_effects: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cell_seconds: float = 0.0
     worker: str = ""
     grader_error: bool = False
-    exports: dict[int, list] | None = None
+    exports: dict[str, dict[int, list]] | None = None
 
 
 @dataclass
@@ -114,9 +122,14 @@ class Outcome:
     notes : list of str
         Everything worth knowing about how it was graded (see ``Result.notes``).
     score, max_score : float
-        Total of the autograded cells and its maximum.
+        Total of the autograded cells, and the assignment's maximum in the gradebook (manually
+        graded cells included, as nbgrader's feedback and export count it).
     grades : dict of str to float
-        Score of every autograded grade cell, by grade id.
+        Score of every autograded grade cell, by grade id (``notebook/grade id`` when the
+        assignment has several notebooks, ``course.grade_key``).
+    trust : dict of str to str
+        How far every autograded grade cell was trusted, by the same keys: ``verified`` (decided
+        by the trusted judge) or ``kernel-reported`` (nbgrader's rule on what the kernel showed).
     messages : dict of str to str
         For every grade cell that lost points, what went wrong (first lines of
         its error or of its standard error).
@@ -139,6 +152,7 @@ class Outcome:
     score: float = 0.0
     max_score: float = 0.0
     grades: dict[str, float | None] = field(default_factory=dict)
+    trust: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""
     seconds: float = 0.0

@@ -26,6 +26,7 @@ from coursekit.grading.options import GradingOptions
 from coursekit.grading.outcome import FAILED, SCORED, Job, Outcome, Result
 from coursekit.grading.sandbox import probe
 from coursekit.grading.trusted.client import judge_for
+from coursekit.grading.trusted.trust import VERIFIED
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,12 @@ class GradingRun:
         The submissions graded by this run, in the order they finished.
     up_to_date : list of str
         Students whose recorded outcome was still valid and who were skipped.
+    skipped : dict of str to str
+        Students whose submission folder was skipped, with why (an empty folder: nbgrader
+        skips it too, and no student is created).
+    trust : dict of str to str
+        How far every autograded grade cell of the assignment is trusted, by grade key
+        (``trusted.trust``): known before any submission is graded.
     report : str
         Path of the grading report.
     executor : str
@@ -68,6 +75,8 @@ class GradingRun:
     assignment: str
     outcomes: list[Outcome] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    trust: dict[str, str] = field(default_factory=dict)
     report: str = ""
     executor: str = ""
     secure: bool = True
@@ -77,13 +86,22 @@ class GradingRun:
         """The number of outcomes of this run with ``status``."""
         return sum(outcome.status == status for outcome in self.outcomes)
 
+    def kernel_reported(self) -> list[str]:
+        """The grade cells (keys) that are not verified."""
+        return [key for key, trust in self.trust.items() if trust != VERIFIED]
+
     def as_dict(self) -> dict:
         """The run as JSON-able data (what ``coursekit grade --json`` prints)."""
         return {"assignment": self.assignment, "report": self.report, "executor": self.executor,
                 "mode": "secure" if self.secure else "insecure",
                 "seconds": round(self.seconds, 3), "graded": len(self.outcomes),
                 "scored": self.count(SCORED), "failed": self.count(FAILED),
-                "up_to_date": self.up_to_date, "outcomes": [o.as_dict() for o in self.outcomes]}
+                "up_to_date": self.up_to_date, "skipped": self.skipped, "trust": self.trust,
+                "outcomes": [o.as_dict() for o in self.outcomes]}
+
+
+class UnverifiedCellsError(ValueError):
+    """``require_verified`` was asked, and the assignment has kernel-reported grade cells."""
 
 
 def grade(root: str | os.PathLike, assignment: str, students: list[str] | None = None,
@@ -115,6 +133,9 @@ def grade(root: str | os.PathLike, assignment: str, students: list[str] | None =
     ------
     SandboxError
         In secure mode, when this machine cannot run sandboxed kernels (saying why).
+    UnverifiedCellsError
+        With ``options.require_verified``, when a grade cell is kernel-reported (naming them all),
+        before anything is graded.
     """
     start = time.monotonic()
     try:
@@ -138,13 +159,23 @@ def _grade(root, assignment, students, options, progress, template, start):
     coursedir = course.course_directory(root, config)
     snap = snapshot.take(coursedir, assignment, config, modules=PREWARMED_MODULES, secure=options.secure,
                          limits=options.limits)
-    found = submissions.find(coursedir, assignment, snap.notebook, students)
+    unverified = snap.kernel_reported()
+    if options.require_verified and unverified:
+        why = ("no coursekit.check: nbgrader's rule on what the sandboxed kernel showed" if options.secure
+               else "the in-kernel mode verifies nothing")
+        raise UnverifiedCellsError(f"--require-verified, and {len(unverified)} grade cells of {assignment} "
+                                   f"are kernel-reported ({why}): {', '.join(unverified)}")
+    found = submissions.find(coursedir, assignment, snap.notebooks, students)
     ledger = Ledger(report_path(coursedir, assignment), assignment)
-    run = GradingRun(assignment=assignment, report=str(ledger.path), secure=options.secure)
+    run = GradingRun(assignment=assignment, report=str(ledger.path), secure=options.secure, trust=snap.trust)
     try:
         graded = graded_students(coursedir, snap)
         todo = []
         for submission in found:
+            if submission.is_empty():
+                run.skipped[submission.student] = (f"the submission folder {submission.folder} is empty: "
+                                                   "skipped, as nbgrader does")
+                continue
             recorded = ledger.outcome(submission.student)
             if (not options.force and recorded is not None and not recorded.retry
                     and recorded.fingerprint == submission.fingerprint(snap.version)
@@ -171,7 +202,7 @@ def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
     pool = judge = None
     if waiting:
         pool = executors.executor(snap, options, template)
-        if snap.secure:  # forked from the workers' kernel template when they have one
+        if snap.secure and snap.verified():  # forked from the workers' kernel template when they have one
             judge = judge_for(snap.assignment, getattr(pool, "template", None))
         run.executor = pool.describe()
         log.info("grading %d submissions on %s", len(waiting), run.executor)

@@ -1,4 +1,8 @@
-"""The grading report, ``autograded/<assignment>/grading-report.json``: a run's memory.
+"""The grading report, ``reports/<assignment>/grading-report.json``: a run's memory.
+
+It lives beside ``autograded/``, not in it: nbgrader's ``autograded/<student>/<assignment>/``
+folders would collide with ``autograded/<assignment>/`` for a student whose id is an
+assignment's. ``report_path`` is the one place that decides where it is.
 
 It holds the outcome of every submission graded so far, keyed by student,
 and is rewritten atomically (a new file renamed over the old one) after each
@@ -16,11 +20,16 @@ from pathlib import Path
 from coursekit.grading.outcome import Outcome, now
 
 REPORT_NAME = "grading-report.json"
+#: The folder of the course, beside ``autograded/``, that holds every assignment's reports.
+REPORTS_FOLDER = "reports"
 
 
 def report_path(coursedir, assignment):
-    """Where the grading report of ``assignment`` lives."""
-    return Path(coursedir.root) / coursedir.autograded_directory / assignment / REPORT_NAME
+    """Where the grading report of ``assignment`` lives: ``reports/<assignment>/`` at the course root.
+
+    ``coursekit report`` writes its HTML page and CSV beside it by default.
+    """
+    return Path(coursedir.root) / REPORTS_FOLDER / assignment / REPORT_NAME
 
 
 def write_atomically(path, text):

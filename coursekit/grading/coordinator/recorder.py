@@ -2,7 +2,8 @@
 
 For a submission a worker executed, it does what ``nbgrader autograde`` does
 after execution: it creates the student and the submission (with its
-timestamp), puts the submission's files and the assignment's files into
+timestamp), puts the submission's files, the assignment's files and the files its
+notebooks wrote (side effects, within a size limit) into
 ``autograded/<student>/<assignment>/``, has the trusted judge decide the grade
 cells from what the kernel exported (secure mode, ``verdicts.apply_verdicts``), runs
 nbgrader's own ``SaveAutoGrades``,
@@ -34,9 +35,10 @@ from nbgrader.converters import Autograde
 from nbgrader.utils import is_grade, parse_utc, rmtree
 from sqlalchemy.exc import SAWarning
 
-from coursekit.grading.coordinator.verdicts import apply_verdicts
+from coursekit.grading.coordinator.verdicts import apply_verdicts, mark_trust
 from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import FAILED, SCORED, Outcome, now
+from coursekit.grading.trusted.trust import KERNEL_REPORTED
 from coursekit.grading.worker.sanitize import check_schemas_once, stages
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,8 @@ def graded_students(coursedir, snapshot):
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         students = {s.student.id for s in gb.find_assignment(snapshot.assignment).submissions}
     return {student for student in students
-            if (destination(coursedir, snapshot, student) / f"{snapshot.notebook}.ipynb").exists()}
+            if any((destination(coursedir, snapshot, student) / f"{notebook}.ipynb").exists()
+                   for notebook in snapshot.notebooks)}
 
 
 class Recorder:
@@ -140,77 +143,102 @@ class Recorder:
         destination = self.destination(job.student)
         if destination.exists():
             rmtree(str(destination))
-        if result.notebook is None:
-            self._zero(job)
+        executed = {}
+        if not result.notebooks:
+            for notebook in self.snapshot.notebooks:
+                self._zero(job, notebook)
             outcome.reason = result.reason
             outcome.status = FAILED
         else:
-            nb = self._save(job, result, destination)
+            destination.mkdir(parents=True)
+            write_files({**job.files, **self.snapshot.source_files, **kept(result.side_effects)}, destination)
+            for notebook in self.snapshot.notebooks:
+                if notebook in result.notebooks:
+                    executed[notebook] = self._save(job, notebook, result, destination, outcome)
+                    self._missing_cells(job, notebook, executed[notebook], outcome)
+                else:
+                    reason = result.missing.get(notebook, "not graded")
+                    outcome.notes.append(f"{notebook}.ipynb scores zero: {reason}")
+                    for grade_id in self._zero(job, notebook):
+                        outcome.messages[self.snapshot.key(notebook, grade_id)] = reason
             outcome.status = SCORED
-            self._missing_cells(job, nb, outcome)
             self.converter.set_permissions(assignment, job.student)
-        self._scores(job, outcome, nb if outcome.status == SCORED else None)
+        self._scores(job, outcome, executed)
 
-    def _save(self, job, result, destination):
-        """Put the files in place and run nbgrader's grade-saving preprocessors; return the notebook."""
-        destination.mkdir(parents=True)
-        write_files({**job.files, **self.snapshot.source_files}, destination)
+    def _save(self, job, notebook, result, destination, outcome):
+        """Run nbgrader's grade-saving preprocessors on one executed notebook; return it as saved."""
         resources = {
-            "unique_key": job.notebook,
-            "output_files_dir": f"{job.notebook}_files",
-            "nbgrader": {"student": job.student, "assignment": job.assignment, "notebook": job.notebook,
+            "unique_key": notebook,
+            "output_files_dir": f"{notebook}_files",
+            "nbgrader": {"student": job.student, "assignment": job.assignment, "notebook": notebook,
                          "db_url": self.coursedir.db_url},
-            "metadata": {"name": job.notebook, "path": str(destination)},
+            "metadata": {"name": notebook, "path": str(destination)},
         }
-        nb = nbformat.reads(result.notebook, as_version=4)
-        if self.snapshot.secure:
+        nb = nbformat.reads(result.notebooks[notebook], as_version=4)
+        if self.snapshot.secure and self.snapshot.verified():
             if self.judge is None:
                 raise RuntimeError("a secure run has no trusted judge: the kernel's word is never taken")
-            apply_verdicts(self.judge, nb, result.exports or {})  # no exports, no points
+            apply_verdicts(self.judge, nb, (result.exports or {}).get(notebook, {}))  # no exports, no points
+        for grade_id, trust in mark_trust(nb, self.snapshot.secure).items():
+            outcome.trust[self.snapshot.key(notebook, grade_id)] = trust
         text, _ = self.exporter.from_notebook_node(nb, resources)
-        (destination / f"{job.notebook}.ipynb").write_text(text)
+        (destination / f"{notebook}.ipynb").write_text(text)
         return nbformat.reads(text, as_version=4)
 
-    def _zero(self, job):
-        """Score zero in every cell of an ungradable submission, as nbgrader does a missing notebook."""
-        submission = self.gradebook.find_submission_notebook(job.notebook, job.assignment, job.student)
+    def _zero(self, job, notebook):
+        """Score zero in every cell of a notebook that could not be graded, as nbgrader does a missing one.
+
+        Returns the grade ids of its autograded cells.
+        """
+        submission = self.gradebook.find_submission_notebook(notebook, job.assignment, job.student)
         for grade in submission.grades:
             grade.auto_score = 0
             grade.needs_manual_grade = False
         self.gradebook.db.commit()
+        return [grade.name for grade in submission.grades if grade.cell.cell_type == "code"]
 
-    def _missing_cells(self, job, nb, outcome):
+    def _missing_cells(self, job, notebook, nb, outcome):
         """Score zero, and flag for a person, every grade cell the submitted notebook lost."""
         present = {cell.metadata.nbgrader["grade_id"] for cell in nb.cells if is_grade(cell)}
-        submission = self.gradebook.find_submission_notebook(job.notebook, job.assignment, job.student)
+        submission = self.gradebook.find_submission_notebook(notebook, job.assignment, job.student)
         missing = [grade for grade in submission.grades
                    if grade.name not in present and grade.cell.cell_type == "code"]
         for grade in missing:
             grade.auto_score = 0
             grade.needs_manual_grade = True
-            outcome.messages[grade.name] = "missing from the submission"
+            outcome.messages[self.snapshot.key(notebook, grade.name)] = "missing from the submission"
         self.gradebook.db.commit()
         if missing:
-            names = ", ".join(grade.name for grade in missing)
+            names = ", ".join(self.snapshot.key(notebook, grade.name) for grade in missing)
             outcome.notes.append(f"grade cells missing from the submission score zero and are flagged "
                                  f"for manual grading: {names}")
 
-    def _scores(self, job, outcome, nb):
-        """Read back the scores the gradebook now holds, and what lost points."""
+    def _scores(self, job, outcome, executed):
+        """Read back the scores the gradebook now holds, its maximum, and what lost points."""
         try:
-            submission = self.gradebook.find_submission_notebook(job.notebook, job.assignment, job.student)
+            submission = self.gradebook.find_submission(job.assignment, job.student)
         except MissingEntry:
             return
-        grades = [grade for grade in submission.grades if grade.cell.cell_type == "code"]
-        outcome.grades = {grade.name: grade.score for grade in grades}
-        outcome.score = sum(grade.score or 0 for grade in grades)
-        outcome.max_score = sum(grade.max_score for grade in grades)
-        self.gradebook.db.commit()
-        if nb is not None:
-            cells = {cell.metadata.nbgrader["grade_id"]: cell for cell in nb.cells if is_grade(cell)}
-            for grade in grades:
-                if grade.name in cells and (outcome.grades[grade.name] or 0) < grade.max_score:
+        outcome.max_score = submission.max_score
+        for each in submission.notebooks:
+            nb = executed.get(each.name)
+            cells = {cell.metadata.nbgrader["grade_id"]: cell
+                     for cell in (nb.cells if nb else []) if is_grade(cell)}
+            for grade in each.grades:
+                if grade.cell.cell_type != "code":
+                    continue
+                key = self.snapshot.key(each.name, grade.name)
+                outcome.grades[key] = grade.score
+                outcome.trust.setdefault(key, self.snapshot.trust.get(key, KERNEL_REPORTED))
+                outcome.score += grade.score or 0
+                if grade.name in cells and (grade.score or 0) < grade.max_score:
                     message = failure_message(cells[grade.name])
                     if message:
-                        outcome.messages[grade.name] = message
+                        outcome.messages[key] = message
+        self.gradebook.db.commit()
 
+
+def kept(side_effects):
+    """The side-effect files that may be written under a submission's autograded folder."""
+    return {name: data for name, data in side_effects.items()
+            if not Path(name).is_absolute() and ".." not in Path(name).parts}

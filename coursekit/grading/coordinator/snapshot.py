@@ -3,7 +3,8 @@
 nbgrader's sanitizing preprocessors (``OverwriteKernelspec``,
 ``OverwriteCells``) read the instructor's version of every cell from the
 gradebook. Workers get a small SQLite copy holding only the assignment's
-notebook, grade, solution, task and source cells, made through nbgrader's own
+notebooks (one or several, graded one after the other as nbgrader does) with their
+grade, solution, task and source cells, made through nbgrader's own
 API and opened read-only, so those preprocessors run unchanged in any process
 or on any Dask worker while the real gradebook is written by the coordinator
 alone.
@@ -20,8 +21,10 @@ from nbgrader.api import Base, Gradebook, MissingEntry
 from nbgrader.utils import find_all_files
 from sqlalchemy import create_engine
 
+from coursekit.course import grade_key
 from coursekit.grading.kernels.modules import notebook_modules
 from coursekit.grading.sandbox.limits import Limits
+from coursekit.grading.trusted.trust import VERIFIED, trust_of
 
 
 class AssignmentNotReleasedError(LookupError):
@@ -34,12 +37,17 @@ class AssignmentSnapshot:
 
     Attributes
     ----------
-    assignment, notebook : str
-        The assignment's id and its notebook's id.
+    assignment : str
+        The assignment's id.
+    notebooks : tuple of str
+        The ids of its notebooks (file names without ``.ipynb``), in the gradebook's order.
     kernel_name : str
-        The kernelspec the notebook runs on.
+        The kernelspec the notebooks run on (the first notebook's).
     gradebook : bytes
         A SQLite gradebook holding the assignment's cells only.
+    trust : dict of str to str
+        How far secure mode trusts every autograded grade cell, by ``course.grade_key``
+        (``trusted.trust``: verified or kernel-reported); in-kernel, every cell is kernel-reported.
     source_files : dict of str to bytes
         The assignment's files other than notebooks (data files...), copied
         over each submission's, as ``nbgrader autograde`` does.
@@ -60,12 +68,13 @@ class AssignmentSnapshot:
     """
 
     assignment: str
-    notebook: str
+    notebooks: tuple[str, ...]
     kernel_name: str
     gradebook: bytes
     source_files: dict[str, bytes]
     config: object
     version: str
+    trust: dict[str, str] = field(default_factory=dict)
     modules: tuple[str, ...] = field(default=())
     secure: bool = False
     limits: Limits = field(default_factory=Limits)
@@ -73,11 +82,24 @@ class AssignmentSnapshot:
 
     @property
     def grade_ids(self):
-        """The grade ids of the assignment's grade cells, read from the gradebook copy."""
+        """The grade ids of every notebook's grade cells, by notebook, read from the gradebook copy."""
         with tempfile.TemporaryDirectory(prefix="coursekit-snapshot-") as folder:
             url = self.gradebook_url(folder)
             with Gradebook(url) as gb:
-                return {cell.name for cell in gb.find_notebook(self.notebook, self.assignment).grade_cells}
+                return {name: {cell.name for cell in gb.find_notebook(name, self.assignment).grade_cells}
+                        for name in self.notebooks}
+
+    def key(self, notebook, grade_id):
+        """How outcomes and reports name a grade cell of ``notebook`` (``course.grade_key``)."""
+        return grade_key(self.notebooks, notebook, grade_id)
+
+    def kernel_reported(self):
+        """The grade cells (keys) that are not verified, in order."""
+        return [key for key, trust in self.trust.items() if trust != VERIFIED]
+
+    def verified(self):
+        """The grade cells (keys) that the trusted judge decides, in order."""
+        return [key for key, trust in self.trust.items() if trust == VERIFIED]
 
     def gradebook_url(self, folder):
         """Write the gradebook copy into ``folder`` once; return its read-only SQLAlchemy URL."""
@@ -90,14 +112,14 @@ class AssignmentSnapshot:
 
 
 def describe(gb, assignment):
-    """The assignment's notebook and cells as plain data, from the gradebook ``gb``.
+    """The assignment's notebooks and their cells as plain data, from the gradebook ``gb``.
 
     Raises
     ------
     AssignmentNotReleasedError
         When the gradebook has no such assignment.
     ValueError
-        When the assignment has no notebook, or several (the engine grades one).
+        When the assignment has no notebook.
     """
     try:
         found = gb.find_assignment(assignment)
@@ -105,14 +127,13 @@ def describe(gb, assignment):
         raise AssignmentNotReleasedError(
             f"the gradebook has no assignment {assignment!r}: generate it first "
             f"(`coursekit release {assignment}`, which runs `nbgrader generate_assignment`)") from None
-    notebooks = list(found.notebooks)
-    if len(notebooks) != 1:
-        names = ", ".join(nb.name for nb in notebooks) or "none"
-        raise ValueError(f"{assignment} has {len(notebooks)} notebooks ({names}); "
-                         "coursekit grade grades assignments of exactly one notebook")
-    nb = notebooks[0]
+    if not found.notebooks:
+        raise ValueError(f"{assignment} has no notebook in the gradebook: generate it again")
+    return {"assignment": assignment, "notebooks": [_notebook(nb) for nb in found.notebooks]}
+
+
+def _notebook(nb):
     return {
-        "assignment": assignment,
         "notebook": nb.name,
         "kernelspec": nb.kernelspec,
         "grade_cells": [{"name": c.name, "max_score": c.max_score, "cell_type": c.cell_type}
@@ -132,7 +153,7 @@ def copy_into(url, data):
     migration version by running ``alembic`` in a subprocess (seconds), which
     a throwaway copy does not need.
     """
-    assignment, notebook = data["assignment"], data["notebook"]
+    assignment = data["assignment"]
     engine = create_engine(url)
     try:
         Base.metadata.create_all(bind=engine)
@@ -140,18 +161,33 @@ def copy_into(url, data):
         engine.dispose()
     with Gradebook(url) as gb:
         gb.add_assignment(assignment)
-        gb.add_notebook(notebook, assignment, kernelspec=data["kernelspec"])
-        for cell in data["grade_cells"]:
-            gb.add_grade_cell(cell["name"], notebook, assignment, max_score=cell["max_score"],
-                              cell_type=cell["cell_type"])
-        for name in data["solution_cells"]:
-            gb.add_solution_cell(name, notebook, assignment)
-        for cell in data["task_cells"]:
-            gb.add_task_cell(cell["name"], notebook, assignment, max_score=cell["max_score"],
-                             cell_type=cell["cell_type"])
-        for cell in data["source_cells"]:
-            gb.add_source_cell(cell["name"], notebook, assignment, cell_type=cell["cell_type"],
-                               locked=cell["locked"], source=cell["source"], checksum=cell["checksum"])
+        for nb in data["notebooks"]:
+            notebook = nb["notebook"]
+            gb.add_notebook(notebook, assignment, kernelspec=nb["kernelspec"])
+            for cell in nb["grade_cells"]:
+                gb.add_grade_cell(cell["name"], notebook, assignment, max_score=cell["max_score"],
+                                  cell_type=cell["cell_type"])
+            for name in nb["solution_cells"]:
+                gb.add_solution_cell(name, notebook, assignment)
+            for cell in nb["task_cells"]:
+                gb.add_task_cell(cell["name"], notebook, assignment, max_score=cell["max_score"],
+                                 cell_type=cell["cell_type"])
+            for cell in nb["source_cells"]:
+                gb.add_source_cell(cell["name"], notebook, assignment, cell_type=cell["cell_type"],
+                                   locked=cell["locked"], source=cell["source"], checksum=cell["checksum"])
+
+
+def trust(data, secure):
+    """How far every autograded grade cell of the described assignment is trusted, by grade key."""
+    names = [nb["notebook"] for nb in data["notebooks"]]
+    found = {}
+    for nb in data["notebooks"]:
+        sources = {cell["name"]: cell["source"] for cell in nb["source_cells"]}
+        for cell in nb["grade_cells"]:
+            if cell["cell_type"] == "code":
+                key = grade_key(names, nb["notebook"], cell["name"])
+                found[key] = trust_of(sources.get(cell["name"], ""), secure)
+    return found
 
 
 def take(coursedir, assignment, config, modules=(), secure=False, limits=None):
@@ -166,7 +202,7 @@ def take(coursedir, assignment, config, modules=(), secure=False, limits=None):
     config : traitlets.config.Config
         The course's nbgrader configuration.
     modules : tuple of str
-        Modules for the prewarmed kernels to import, besides those the source notebook imports.
+        Modules for the prewarmed kernels to import, besides those the source notebooks import.
     secure : bool
         Whether the run grades in secure mode.
     limits : Limits, optional
@@ -178,7 +214,8 @@ def take(coursedir, assignment, config, modules=(), secure=False, limits=None):
     """
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         data = describe(gb, assignment)
-    kernelspec = json.loads(data["kernelspec"]) if data["kernelspec"] else {}
+    first = data["notebooks"][0]["kernelspec"]
+    kernelspec = json.loads(first) if first else {}
     with tempfile.TemporaryDirectory(prefix="coursekit-snapshot-") as folder:
         path = Path(folder) / "gradebook.db"
         copy_into(f"sqlite:///{path}", data)
@@ -189,13 +226,13 @@ def take(coursedir, assignment, config, modules=(), secure=False, limits=None):
     files = {os.path.relpath(name, source): Path(name).read_bytes()
              for name in sorted(find_all_files(source, coursedir.ignore + ["*.ipynb"]))
              if name not in excluded}
-    notebook = Path(source, f"{data['notebook']}.ipynb")
-    if notebook.exists():
-        modules = notebook_modules(notebook, tuple(modules))
+    notebooks = [Path(source, f"{nb['notebook']}.ipynb") for nb in data["notebooks"]]
+    modules = notebook_modules([path for path in notebooks if path.exists()], tuple(modules))
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
     for name, content in files.items():
         digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
-    return AssignmentSnapshot(assignment=assignment, notebook=data["notebook"],
+    return AssignmentSnapshot(assignment=assignment, trust=trust(data, secure),
+                              notebooks=tuple(nb["notebook"] for nb in data["notebooks"]),
                               kernel_name=kernelspec.get("name", "python3"), gradebook=gradebook,
                               source_files=files, config=config, version=digest.hexdigest(),
                               modules=tuple(modules), secure=secure, limits=limits or Limits())

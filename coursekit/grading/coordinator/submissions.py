@@ -32,18 +32,18 @@ class Submission:
         The student's id.
     assignment : str
         The assignment id.
-    notebook : str
-        The id of the notebook to grade (file name without ``.ipynb``).
+    notebooks : tuple of str
+        The ids of the assignment's notebooks (file names without ``.ipynb``).
     folder : Path
         The submission's folder.
     coursedir : nbgrader.coursedir.CourseDirectory
         The course (for ignored file patterns and timestamps).
     """
 
-    def __init__(self, student, assignment, notebook, folder, coursedir):
+    def __init__(self, student, assignment, notebooks, folder, coursedir):
         self.student = student
         self.assignment = assignment
-        self.notebook = notebook
+        self.notebooks = tuple(notebooks)
         self.folder = Path(folder)
         self.coursedir = coursedir
 
@@ -63,19 +63,37 @@ class Submission:
         """The submission's files' contents by relative path."""
         return {name: path.read_bytes() for name, path in self.files().items()}
 
-    def problem(self, names):
-        """Why a submission holding the files ``names`` has nothing to grade, or None."""
-        wanted = f"{self.notebook}.ipynb"
-        if wanted in names:
-            return None
+    def missing(self, names):
+        """Why each notebook of the assignment is missing from a submission holding the files ``names``."""
         where = f"{self.coursedir.submitted_directory}/{self.student}/{self.assignment}/"
-        notebooks = sorted(name for name in names if name.endswith(".ipynb"))
-        if notebooks:
-            return (f"no {wanted} in {where}; it holds {', '.join(notebooks)}: "
-                    f"rename the student's notebook to {wanted} to have it graded")
-        if names:
-            return f"no notebook in {where}, only {', '.join(sorted(names))}"
-        return f"no notebook in {where}: the folder is empty"
+        others = sorted(name for name in names if name.endswith(".ipynb")
+                        and name.removesuffix(".ipynb") not in self.notebooks)
+        found = {}
+        for notebook in self.notebooks:
+            wanted = f"{notebook}.ipynb"
+            if wanted in names:
+                continue
+            if others:
+                found[notebook] = (f"no {wanted} in {where}; it holds {', '.join(others)}: "
+                                   f"rename the student's notebook to {wanted} to have it graded")
+            elif any(name.endswith(".ipynb") for name in names):
+                found[notebook] = f"no {wanted} in {where}"
+            elif names:
+                found[notebook] = f"no notebook in {where}, only {', '.join(sorted(names))}"
+            else:
+                found[notebook] = f"no notebook in {where}: the folder is empty"
+        return found
+
+    def problem(self, names):
+        """Why a submission holding the files ``names`` has none of the notebooks to grade, or None."""
+        missing = self.missing(names)
+        if len(missing) < len(self.notebooks):
+            return None
+        return "; ".join(dict.fromkeys(missing.values()))
+
+    def is_empty(self):
+        """Whether the folder holds no file at all (nbgrader skips it: no student, no grades)."""
+        return not self.files()
 
     def job(self, version):
         """The ``Job`` of this submission, read now, against the assignment ``version``."""
@@ -84,24 +102,26 @@ class Submission:
             timestamp = self.coursedir.get_existing_timestamp(str(self.folder))
         except Exception:  # nbgrader fails on an unreadable timestamp.txt; grade it as untimed
             timestamp = None
-        wanted = f"{self.notebook}.ipynb"
-        return Job(student=self.student, assignment=self.assignment, notebook=self.notebook,
-                   text=contents.get(wanted),
+        return Job(student=self.student, assignment=self.assignment,
+                   notebooks={name: contents.get(f"{name}.ipynb") for name in self.notebooks},
+                   missing=self.missing(list(contents)),
                    files={name: data for name, data in contents.items() if not name.endswith(".ipynb")},
                    fingerprint=self.fingerprint(version, contents),
                    timestamp=timestamp.isoformat() if timestamp else None,
                    problem=self.problem(list(contents)))
 
 
-def find(coursedir, assignment, notebook, students=None):
+def find(coursedir, assignment, notebooks, students=None):
     """The submissions of ``assignment``, in student order.
 
     Parameters
     ----------
     coursedir : nbgrader.coursedir.CourseDirectory
         The course.
-    assignment, notebook : str
-        The assignment and the id of its notebook.
+    assignment : str
+        The assignment.
+    notebooks : tuple of str
+        The ids of its notebooks.
     students : list of str, optional
         Only these students (all by default).
 
@@ -118,7 +138,7 @@ def find(coursedir, assignment, notebook, students=None):
     for folder in sorted(glob.glob(pattern)):
         match = re.fullmatch(regexp, folder)
         if match and os.path.isdir(folder) and match["student_id"] not in excluded:
-            found[match["student_id"]] = Submission(match["student_id"], assignment, notebook, folder,
+            found[match["student_id"]] = Submission(match["student_id"], assignment, notebooks, folder,
                                                     coursedir)
     if students:
         unknown = [student for student in students if student not in found]

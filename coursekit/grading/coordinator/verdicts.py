@@ -1,31 +1,41 @@
 """Trusted verdicts written into an executed notebook, before nbgrader reads its scores.
 
-In secure mode the kernel's own outcome of a grade cell is never taken on its word. After
-a notebook ran, ``apply_verdicts`` has the run's trusted judge (``trusted.client``) decide
-every grade cell; it gets its points only if
+In secure mode every notebook ran sandboxed, and each grade cell is decided by how far it can
+be trusted (``trusted.trust``):
 
-- the instructor's source of the cell calls ``check`` for some exercises
-  (a grade cell without ``check`` cannot be trusted and scores zero),
-- each of those exercises has an export made while the cell ran, and every
-  export of it passes: the trusted side rebuilds the inputs from the same
-  seeds, runs ``reference`` and judges with the exercise's spec,
-- and the kernel's own run of the cell showed no error (a failing visible
-  test still fails: the kernel can only lower its own score).
+- a *verified* cell (the instructor's source calls ``check`` for some exercises) gets its
+  points only if each of those exercises has an export made while the cell ran, every export
+  of it passes the trusted judge (which rebuilds the inputs from the same seeds, runs
+  ``reference`` and judges with the exercise's spec), and the kernel's own run of the cell
+  showed no error (a failing visible test still fails: the kernel can only lower its own
+  score). Its outputs lose any ``execute_result`` (no partial credit can be claimed) and, on
+  a trusted failure, gain an error output with the trusted message; a missing or malformed
+  export is a zero with its reason;
+- a *kernel-reported* cell (no ``check``: plain asserts, a numeric result) keeps what its
+  sandboxed kernel showed, and nbgrader's ``SaveAutoGrades`` scores it by nbgrader's own rule.
 
-It then rewrites the cell's outputs before nbgrader's ``SaveAutoGrades``
-reads them: the kernel's outputs without any ``execute_result`` (so no
-partial credit can be claimed), plus, on a trusted failure, an error output
-with the trusted message. A missing or malformed export is a zero with its
-reason.
+Either way the cell gets a last line of standard output saying which it was, which nbgrader's
+feedback shows the student (it changes no score: nbgrader reads errors, standard error and
+``execute_result`` only).
 """
 
+import nbformat
 from nbgrader.utils import is_grade
 
 from coursekit.grading.notebooks import error_output, kernel_failed
+from coursekit.grading.trusted.trust import VERIFIED, describe, trust_of
+
+#: The first words of the line that says how a grade cell was decided.
+TRUST_NOTE = "[coursekit] trust:"
+
+
+def grade_cells(nb):
+    """The indices of ``nb``'s autograded (code) grade cells."""
+    return [index for index, cell in enumerate(nb.cells) if cell.cell_type == "code" and is_grade(cell)]
 
 
 def apply_verdicts(judge, nb, exports):
-    """Decide every grade cell of ``nb`` with ``judge`` and rewrite its outputs.
+    """Decide every verified grade cell of ``nb`` with ``judge`` and rewrite its outputs.
 
     Parameters
     ----------
@@ -36,13 +46,25 @@ def apply_verdicts(judge, nb, exports):
     exports : dict of int to list
         The exports ``sandbox.exports.collect`` took after each cell, by cell index.
     """
-    judged = [index for index, cell in enumerate(nb.cells)
-              if cell.cell_type == "code" and is_grade(cell) and not kernel_failed(cell)]
-    messages = dict(zip(judged, judge.decide([(nb.cells[i].source, exports.get(i, [])) for i in judged])))
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or not is_grade(cell):
-            continue
+    verified = [index for index in grade_cells(nb) if trust_of(nb.cells[index].source) == VERIFIED]
+    judged = [index for index in verified if not kernel_failed(nb.cells[index])]
+    verdicts = judge.decide([(nb.cells[i].source, exports.get(i, [])) for i in judged]) if judged else []
+    messages = dict(zip(judged, verdicts))
+    for index in verified:
+        cell = nb.cells[index]
         cell.outputs = [output for output in cell.get("outputs", [])
                         if output.output_type != "execute_result"]
         if messages.get(index) is not None:
             cell.outputs.append(error_output("AssertionError", messages[index]))
+
+
+def mark_trust(nb, secure):
+    """Add to every grade cell of ``nb`` the line saying how it was decided; return trust by grade id."""
+    trust = {}
+    for index in grade_cells(nb):
+        cell = nb.cells[index]
+        level = trust_of(cell.source, secure)
+        trust[cell.metadata.nbgrader["grade_id"]] = level
+        cell.setdefault("outputs", []).append(
+            nbformat.v4.new_output("stream", name="stdout", text=f"{TRUST_NOTE} {describe(level)}\n"))
+    return trust

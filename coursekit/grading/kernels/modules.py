@@ -5,9 +5,12 @@ Read by the coordinator (the snapshot lists an assignment's modules) and by the 
 """
 
 
-#: Modules every kernel has imported before it is handed to a submission (the snapshot adds
-#: those the assignment's source notebook imports). ``coursekit.check`` imports torch.
-PREWARMED_MODULES = ("numpy", "torch", "matplotlib.pyplot")
+#: Modules a kernel has imported before it is handed to a submission when nothing more is known
+#: (none: what is prewarmed is what the assignment's notebooks import, ``notebook_modules``).
+PREWARMED_MODULES: tuple[str, ...] = ()
+#: What a notebook that imports ``coursekit`` (its hidden tests call ``coursekit.check``) gets too:
+#: ``coursekit.check`` imports numpy and torch (its specs build torch models).
+CHECK_MODULES = ("numpy", "torch", "coursekit.check")
 #: What a notebook that imports torch itself gets too: ``torch._dynamo`` is what torch imports on
 #: the first optimizer a notebook creates, seconds of CPU (a notebook without torch never does).
 TORCH_NOTEBOOK_MODULES = ("torch._dynamo",)
@@ -18,19 +21,22 @@ def prelude(modules=PREWARMED_MODULES):
     return "; ".join(f"__import__({name!r})" for name in modules) or "pass"
 
 
-def notebook_modules(path, base=PREWARMED_MODULES):
-    """``base`` and the modules the notebook at ``path`` imports (that this interpreter has).
+def notebook_modules(paths, base=PREWARMED_MODULES):
+    """``base`` and the modules the notebooks at ``paths`` import (that this interpreter has), nothing else.
 
     These are what the instructor's notebook needs anyway; importing them once per template
     (or ahead of need, in secure mode) takes that time out of every submission's grading.
     """
     import ast
     import importlib.util
+    import os
 
     import nbformat
 
     found = []
-    for cell in nbformat.read(path, as_version=4).cells:
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+    cells = [cell for path in paths for cell in nbformat.read(path, as_version=4).cells]
+    for cell in cells:
         try:
             tree = ast.parse(cell.source) if cell.cell_type == "code" else None
         except SyntaxError:  # IPython syntax (magics): not worth transforming for this
@@ -40,6 +46,8 @@ def notebook_modules(path, base=PREWARMED_MODULES):
                 found += [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 found.append(node.module)
+    if any(name == "coursekit" or name.startswith("coursekit.") for name in found):
+        found += CHECK_MODULES
     if any(name == "torch" or name.startswith("torch.") for name in found):
         found += TORCH_NOTEBOOK_MODULES
     extra = []

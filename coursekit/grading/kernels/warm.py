@@ -31,7 +31,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from coursekit.grading.kernels.modules import PREWARMED_MODULES, prelude
+from coursekit.grading.kernels.modules import PREWARMED_MODULES, notebook_modules, prelude
 from coursekit.grading.kernels.templates import (
     FORKED,
     KernelStartError,
@@ -72,15 +72,17 @@ def kernel_environment(base=None):
     return {**(base if base is not None else environment()), "NBGRADER_EXECUTION": "autograde"}
 
 
-def early_template(secure):
-    """A template started before the assignment is known, with ``PREWARMED_MODULES`` only.
+def early_template(secure, notebooks=()):
+    """A template started before the assignment is snapshot, importing what ``notebooks`` import.
 
-    ``coursekit grade`` starts it first thing, so that torch is imported while the grader
-    imports nbgrader and takes the snapshot; the assignment's own modules follow
-    (``import_more``) and ``LocalExecutor`` hands it to the workers.
+    ``coursekit grade`` starts it first thing with the assignment's source notebooks (read by
+    their usual path), so that their heavy modules (torch...) are imported while the grader
+    imports nbgrader and takes the snapshot; the rest follow (``import_more``) and
+    ``LocalExecutor`` hands it to the workers. Without notebooks it imports nothing ahead.
     """
+    modules = notebook_modules(list(notebooks)) if notebooks else PREWARMED_MODULES
     return KernelTemplate.start(None, template_environment(kernel_environment(), secure),
-                                forked_modules(PREWARMED_MODULES), more=True)
+                                forked_modules(modules), more=True)
 
 
 class WarmKernels:

@@ -8,7 +8,6 @@ connection only the coordinator holds (``serve``). Dask runs, and local runs
 without a template, judge in the coordinator (``client.TrustedJudge``).
 """
 
-import ast
 import base64
 import binascii
 import json
@@ -19,6 +18,7 @@ import numpy as np
 
 from coursekit import verdict
 from coursekit.check import FORMAT
+from coursekit.grading.trusted.trust import checked_exercises
 from coursekit.specs import all_specs
 
 #: Most dimensions of an observed array (numpy's own limit is 64).
@@ -27,22 +27,6 @@ MAX_DIMENSIONS = 32
 
 class MalformedExportError(ValueError):
     """An export that is not what ``coursekit.check`` writes."""
-
-
-def checked_exercises(source):
-    """The exercise names a grade cell's source passes to ``check("name", ...)``, in order."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    names = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-                and (isinstance(node.func, ast.Name) and node.func.id == "check"
-                     or isinstance(node.func, ast.Attribute) and node.func.attr == "check")):
-            names.append(node.args[0].value)
-    return list(dict.fromkeys(names))
 
 
 def decode(data, spec):

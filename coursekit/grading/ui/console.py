@@ -34,7 +34,10 @@ class LiveProgress(QuietProgress):
         self.failed = 0
 
     def start(self, run, total):
-        """Show the bar, or say that there is nothing to grade."""
+        """Say how far the cells are trusted and what is skipped, then show the bar (if any to grade)."""
+        self.console.print(escape(trust_summary(run)))
+        for student, why in run.skipped.items():
+            self.console.print(escape(f"{student}: {why}"))
         if run.up_to_date:
             self.console.print(f"{len(run.up_to_date)} submissions of {run.assignment} are up to date "
                                "(graded, unchanged since): skipped; --force grades them again")
@@ -61,14 +64,36 @@ class LiveProgress(QuietProgress):
             self.bar.stop()
 
 
+def trust_summary(run):
+    """How many grade cells of the run's assignment are kernel-reported, and which, in a sentence."""
+    unverified = run.kernel_reported()
+    mode = "secure" if run.secure else "in-kernel (--insecure)"
+    if not unverified:
+        return f"{run.assignment}, {mode}: all {len(run.trust)} grade cells are verified by the trusted judge"
+    return (f"{run.assignment}, {mode}: {len(unverified)} of {len(run.trust)} grade cells are "
+            "kernel-reported "
+            f"(graded by nbgrader's rule on what the {'sandboxed ' if run.secure else ''}kernel showed, "
+            f"not verified by coursekit.check): {', '.join(unverified)}")
+
+
+def trust_counts(trust):
+    """A submission's trust in words: ``verified``, ``kernel-reported`` or how many of each."""
+    levels = list(trust.values())
+    if len(set(levels)) == 1:
+        return levels[0]
+    return ", ".join(f"{levels.count(level)} {level}" for level in sorted(set(levels)))
+
+
 def outcome_table(run):
-    """A table of this run's outcomes: score, time, and what went wrong."""
+    """A table of this run's outcomes: score, its maximum in the gradebook, trust, time, what went wrong."""
     where = run.executor or "no worker"
     table = Table(title=f"{run.assignment}: {len(run.outcomes)} graded ({run.count(SCORED)} scored, "
-                        f"{run.count(FAILED)} failed) in {run.seconds:.0f} s on {where}")
+                        f"{run.count(FAILED)} failed, {len(run.skipped)} skipped) in {run.seconds:.0f} s "
+                        f"on {where}", caption=escape(trust_summary(run)))
     table.add_column("student", overflow="fold")
     table.add_column("outcome")
     table.add_column("score", justify="right")
+    table.add_column("trust")
     table.add_column("seconds", justify="right")
     table.add_column("reason, lost points, notes", overflow="fold")
     for outcome in sorted(run.outcomes, key=lambda o: o.student):
@@ -76,8 +101,10 @@ def outcome_table(run):
         if outcome.retry:
             status += " (grader error: retried next run)"
         details = [outcome.reason] if outcome.reason else []
-        details += [f"{cell}: {message}" for cell, message in outcome.messages.items()]
+        details += [f"{cell} ({outcome.trust.get(cell, 'not graded')}): {message}"
+                    for cell, message in outcome.messages.items()]
         details += outcome.notes
         table.add_row(escape(outcome.student), status, f"{outcome.score:g} / {outcome.max_score:g}",
-                      f"{outcome.seconds:.1f}", escape("\n".join(details)))
+                      trust_counts(outcome.trust) if outcome.trust else "", f"{outcome.seconds:.1f}",
+                      escape("\n".join(details)))
     return table

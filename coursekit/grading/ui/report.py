@@ -21,7 +21,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from coursekit import course
-from coursekit.grading.coordinator.ledger import load_report
+from coursekit.grading.coordinator.ledger import load_report, report_path
 from coursekit.grading.outcome import FAILED
 
 
@@ -149,13 +149,13 @@ def write_report(root: str | Path, assignment: str, folder: str | Path | None = 
     assignment : str
         The assignment id.
     folder : Path, optional
-        Where to write (default: ``autograded/<assignment>/``, beside the grading report).
+        Where to write (default: beside the grading report, ``ledger.report_path``).
     """
     coursedir = course.course_directory(root)
     outcomes = load_report(coursedir, assignment)
     max_scores = course.max_scores(root, assignment)
     scores = course.scores(root, assignment)
-    folder = Path(folder) if folder else Path(coursedir.root) / coursedir.autograded_directory / assignment
+    folder = Path(folder) if folder else report_path(coursedir, assignment).parent
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / "grades.csv", max_scores, scores, outcomes)
     counts = failure_counts(outcomes)

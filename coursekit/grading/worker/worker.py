@@ -7,7 +7,9 @@ assignment (``Autograde.sanitize_preprocessors``: ``ClearOutput``,
 ``CheckCellMetadata``), then the autograding preprocessors that come before
 ``SaveAutoGrades`` (``Execute`` on a prewarmed kernel, ``IgnorePattern``,
 ``ClearMetadataPreprocessor``, ``LimitOutput``), all in memory, and returns
-the executed notebook (in secure mode, with what ``coursekit.check`` exported).
+the executed notebooks (in secure mode, with what ``coursekit.check`` exported)
+and the files their kernels wrote. An assignment of several notebooks is graded
+notebook by notebook, as nbgrader does.
 The coordinator judges the exports (secure mode) and runs the rest
 (``SaveAutoGrades``, ``AssignLatePenalties``, ``CheckCellMetadata``) against
 the real gradebook.
@@ -35,6 +37,7 @@ from coursekit.grading.kernels.templates import KernelTemplate
 from coursekit.grading.kernels.warm import WarmKernels, kernel_environment, worker_name
 from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import Result
+from coursekit.grading.worker import side_effects
 from coursekit.grading.worker.execute import GradingExecute
 from coursekit.grading.worker.sanitize import (
     SUBMISSION_ERRORS,
@@ -45,6 +48,7 @@ from coursekit.grading.worker.sanitize import (
     restate,
     stages,
 )
+from coursekit.grading.worker.side_effects import MAX_SIDE_EFFECT_BYTES
 
 
 class Worker:
@@ -91,13 +95,9 @@ class Worker:
     def grade(self, job):
         """Grade one job; always return a ``Result``, never raise."""
         start = time.monotonic()
-        result = Result(student=job.student, worker=worker_name())
+        result = Result(student=job.student, worker=worker_name(), exports={} if self.secure else None)
         try:
             self.run(job, result)
-        except UngradableSubmissionError as problem:
-            result.reason = str(problem)
-        except SUBMISSION_ERRORS as error:
-            result.reason = f"nbgrader cannot grade the notebook: {type(error).__name__}: {error}"
         except Exception as error:  # a grader failure: reported, retried by the next run
             result.reason = f"the grader failed: {type(error).__name__}: {error}"
             result.grader_error = True
@@ -105,39 +105,75 @@ class Worker:
         return result
 
     def run(self, job, result):
-        """Read, sanitize and execute ``job``, filling in ``result``."""
-        filename = f"{job.notebook}.ipynb"
-        nb, result.notes = read_notebook(job.text, filename)
-        folder = Path(tempfile.mkdtemp(prefix=f"{job.student}-", dir=self.folder))
+        """Read, sanitize and execute every notebook of ``job``, one after the other, filling in ``result``.
+
+        A notebook that is missing or cannot be graded is recorded in ``result.missing`` with its
+        reason and the others are graded; when none can be, ``result.reason`` says why. Files the
+        kernels write are side effects (``side_effects``): kept, and seen by the next notebook, as
+        in nbgrader's autograded folder.
+        """
         files = {**job.files, **self.snapshot.source_files}
+        several = len(job.notebooks) > 1
+        present = [name for name, text in job.notebooks.items() if text is not None]
+        for notebook, text in job.notebooks.items():
+            if text is None:
+                result.missing[notebook] = job.missing.get(notebook, f"no {notebook}.ipynb in the submission")
+                continue
+            try:
+                self.run_notebook(job, notebook, text, files, result,
+                                  warm_next=job.warm_next or notebook != present[-1])
+            except UngradableSubmissionError as problem:
+                result.missing[notebook] = f"{notebook}.ipynb: {problem}" if several else str(problem)
+            except SUBMISSION_ERRORS as error:
+                result.missing[notebook] = (f"{notebook}.ipynb: " if several else "") + (
+                    f"nbgrader cannot grade the notebook: {type(error).__name__}: {error}")
+        if not result.notebooks:
+            result.reason = "; ".join(dict.fromkeys(result.missing.values())) or "no notebook to grade"
+
+    def run_notebook(self, job, notebook, text, files, result, warm_next=True):
+        """Read, sanitize and execute one notebook of ``job`` among ``files``, adding to ``result``."""
+        nb, notes = read_notebook(text, f"{notebook}.ipynb")
+        result.notes += notes
+        folder = Path(tempfile.mkdtemp(prefix=f"{job.student}-", dir=self.folder))
         try:
             write_files(files, folder)
             resources = {
-                "unique_key": job.notebook,
-                "output_files_dir": f"{job.notebook}_files",
+                "unique_key": notebook,
+                "output_files_dir": f"{notebook}_files",
                 "nbgrader": {"student": job.student, "assignment": job.assignment,
-                             "notebook": job.notebook, "db_url": self.db_url},
-                "metadata": {"name": job.notebook, "path": str(folder)},
+                             "notebook": notebook, "db_url": self.db_url},
+                "metadata": {"name": notebook, "path": str(folder)},
             }
             self.notes.take()  # what an earlier job left, if it failed half-way
             text, _ = self.exporter(self.sanitize_stage).from_notebook_node(nb, copy.deepcopy(resources))
-            result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.take()) if note]
+            restated = (restate(note, self.grade_ids[notebook]) for note in self.notes.take())
+            result.notes += [note for note in restated if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
-            result.notebook, result.cell_seconds, notes, result.exports = self.execute(
-                nb, resources, folder, files, job.warm_next)
+            never = {f"{name}.ipynb" for name in job.notebooks}
+            executed, seconds, notes, exports, kept = self.execute(
+                nb, resources, folder, files, warm_next,
+                keep=(never, sum(map(len, result.side_effects.values()))))
+            result.notebooks[notebook] = executed
+            result.cell_seconds += seconds
             result.notes += notes
+            if result.exports is not None:
+                result.exports[notebook] = exports or {}
+            result.side_effects.update(kept)
+            files.update(kept)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def execute(self, nb, resources, folder, files, warm_next=True):
-        """Run the execution stage on a warm kernel; return the notebook's JSON, cell time, notes and exports.
+    def execute(self, nb, resources, folder, files, warm_next=True, keep=((), 0)):
+        """Run the execution stage on a warm kernel: the notebook, cell time, notes, exports, side effects.
 
         In secure mode the kernel is sandboxed: the notebook's files go into its job folder, and
         what ``check`` exported is taken after every cell, for the coordinator's trusted judge
-        (exports are None in-kernel).
+        (exports are None in-kernel). The files the kernel wrote in its working folder are taken
+        before the kernel goes (``side_effects.collect``; ``keep``: the paths never kept and the
+        bytes kept already).
         """
         executes = any(isinstance(p, type) and issubclass(p, Execute) for p in self.execute_stage)
-        kernel, exports_folder = None, None
+        kernel, exports_folder, work = None, None, Path(folder)
         if executes and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
             kernel = self.kernels.take(folder, warm_next)
             box = kernel.sandbox
@@ -146,6 +182,7 @@ class Worker:
                 box.prepare_work()
                 exports_folder = str(box.exports)
                 resources["metadata"]["path"] = str(box.work)
+                work = box.work
         elif executes and self.secure:
             asked = nb.metadata.get("kernelspec", {}).get("name")
             raise UngradableSubmissionError(f"the notebook asks for kernel {asked!r}, not "
@@ -163,6 +200,8 @@ class Worker:
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # for a kernel nbclient starts itself
         try:
             text, _ = self.exporter(stage).from_notebook_node(nb, resources)
+            skip, used = keep
+            kept, kept_notes = side_effects.collect(work, files, skip, MAX_SIDE_EFFECT_BYTES - used)
         finally:
             if previous is None:
                 os.environ.pop("NBGRADER_EXECUTION", None)
@@ -172,8 +211,8 @@ class Worker:
                 self.kernels.release(kernel)
         exports = (execute.exports if execute is not None else {}) if self.secure else None
         if execute is None:
-            return text, 0.0, [], exports
-        return text, execute.cell_seconds, execute.notes, exports
+            return text, 0.0, kept_notes, exports, kept
+        return text, execute.cell_seconds, execute.notes + kept_notes, exports, kept
 
     def close(self):
         """Kill the warm kernel and remove the worker's folder."""
