@@ -129,7 +129,7 @@ def engine_grader(tmp_path_factory, releases):
 
 NEEDED = pytest.StashKey[list]()
 #: Fixtures that grade a class, start a kernel template or run ``otter``: a test that uses one is ``slow``.
-SLOW_FIXTURES = {"graded_course", "engine_grader", "engine_course", "template", "exported"}
+SLOW_FIXTURES = {"graded_course", "engine_grader", "engine_course", "template", "exported", "plain_class"}
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -4,7 +4,8 @@ Scores come from the gradebook (what formgrader and ``nbgrader export`` see),
 outcomes, reasons, messages and timings from the grading report. The HTML
 page is self-contained (figures embedded as PNG) so that it can be mailed or
 archived: the distribution of scores per exercise, the pass rate of every
-grade cell, the most common reasons for lost points and failed submissions,
+grade cell and how far it was trusted (verified or kernel-reported), the most
+common reasons for lost points and failed submissions,
 and the grading time of every submission, split into time spent executing
 cells and the grader's own overhead.
 """
@@ -23,6 +24,7 @@ from matplotlib.figure import Figure
 from coursekit import course
 from coursekit.grading.coordinator.ledger import load_report, report_path
 from coursekit.grading.outcome import FAILED
+from coursekit.grading.trusted.trust import describe
 
 
 def common_form(message):
@@ -154,6 +156,7 @@ def write_report(root: str | Path, assignment: str, folder: str | Path | None = 
     coursedir = course.course_directory(root)
     outcomes = load_report(coursedir, assignment)
     max_scores = course.max_scores(root, assignment)
+    full_marks = course.full_marks(root, assignment)
     scores = course.scores(root, assignment)
     folder = Path(folder) if folder else report_path(coursedir, assignment).parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -168,7 +171,7 @@ def write_report(root: str | Path, assignment: str, folder: str | Path | None = 
     everyone = sorted(set(scores) | set(outcomes))
     summary = table(["submissions", "scored", "failed", "mean score", "grading time (s)"],
                     [[len(everyone), len(outcomes) - len(failed), len(failed),
-                      f"{sum(totals) / max(len(totals), 1):.2f} / {sum(max_scores.values()):g}",
+                      f"{sum(totals) / max(len(totals), 1):.2f} / {full_marks:g}",
                       f"{sum(o.seconds for o in outcomes.values()):.0f}"]])
     rows = []
     for student in everyone:
@@ -177,12 +180,18 @@ def write_report(root: str | Path, assignment: str, folder: str | Path | None = 
                      "; ".join([outcome.reason] if outcome and outcome.reason else []
                                + (outcome.notes if outcome else []))])
     students = table(["student", "status", "score", *max_scores, "reason and notes"], rows)
+    trust = {}
+    for outcome in outcomes.values():
+        trust.update(outcome.trust)
+    cells = table(["grade cell", "points", "trust"],
+                  [[cell, f"{top:g}", describe(trust[cell]) if cell in trust else "not graded by coursekit"]
+                   for cell, top in max_scores.items()])
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(assignment)}: grading "
             "report</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
             "margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}img{max-width:100%;"
             f"display:block;margin:1em 0}}</style></head><body><h1>{html.escape(assignment)}</h1>{summary}"
             f"<h2>Figures</h2>{images}<h2>Failed submissions</h2>"
-            f"{table(['student', 'reason'], failed) if failed else '<p>None.</p>'}"
+            f"{table(['student', 'reason'], failed) if failed else '<p>None.</p>'}<h2>Grade cells</h2>{cells}"
             f"<h2>Most common failure messages</h2>{table(['message', 'count'], counts)}"
             f"<h2>Every submission</h2>{students}<p>Grades as CSV: grades.csv</p></body></html>")
     (folder / "report.html").write_text(page)

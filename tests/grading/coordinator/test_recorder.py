@@ -26,19 +26,19 @@ def recorded(tmp_path, students, secure=False):
     config = course.config(root)
     coursedir = course.course_directory(root, config)
     snap = snapshot.take(coursedir, ASSIGNMENT, config, secure=secure)
-    jobs = {s.student: s.job(snap.version) for s in submissions.find(coursedir, ASSIGNMENT, snap.notebook)}
+    jobs = {s.student: s.job(snap.version) for s in submissions.find(coursedir, ASSIGNMENT, snap.notebooks)}
     return root, coursedir, snap, jobs
 
 
 def executed(job, failing=None):
-    """The job's notebook as a worker returns it; ``failing``: the grade cell given an error output."""
-    nb = nbformat.reads(job.text, as_version=4)
+    """The job's notebooks as a worker returns them; ``failing``: the grade cell given an error output."""
+    nb = nbformat.reads(job.notebooks[ASSIGNMENT], as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             if cell.metadata.get("nbgrader", {}).get("grade_id") == failing:
                 cell.outputs = [error_output("AssertionError", "net_svd is not right yet.\n- W differs")]
-    return nbformat.writes(nb)
+    return {ASSIGNMENT: nbformat.writes(nb)}
 
 
 def test_scores_are_what_the_executed_notebook_shows(tmp_path):
@@ -47,8 +47,8 @@ def test_scores_are_what_the_executed_notebook_shows(tmp_path):
     failing = next(iter(max_scores))
     recorder = Recorder(coursedir, snap, snap.config)
     try:
-        ada = recorder.record(jobs["ada"], Result(student="ada", notebook=executed(jobs["ada"])))
-        bob = recorder.record(jobs["bob"], Result(student="bob", notebook=executed(jobs["bob"], failing)))
+        ada = recorder.record(jobs["ada"], Result(student="ada", notebooks=executed(jobs["ada"])))
+        bob = recorder.record(jobs["bob"], Result(student="bob", notebooks=executed(jobs["bob"], failing)))
         cy = recorder.record(jobs["cy"], Result(student="cy", reason="cy.ipynb is empty"))
     finally:
         recorder.close()
@@ -66,7 +66,7 @@ def test_a_secure_run_without_its_judge_records_nothing_and_retries(tmp_path):
     _, coursedir, snap, jobs = recorded(tmp_path, ["ada"], secure=True)
     recorder = Recorder(coursedir, snap, snap.config)  # no trusted judge: the kernel's word is not taken
     try:
-        outcome = recorder.record(jobs["ada"], Result(student="ada", notebook=executed(jobs["ada"])))
+        outcome = recorder.record(jobs["ada"], Result(student="ada", notebooks=executed(jobs["ada"])))
     finally:
         recorder.close()
     assert outcome.status == FAILED and outcome.retry and "no trusted judge" in outcome.reason

@@ -17,7 +17,7 @@ def course(tmp_path, students):
 
 def test_the_fingerprint_changes_with_any_file_and_with_the_version(tmp_path):
     coursedir = course(tmp_path, {"ada": {"a.ipynb": b"{}", "data.csv": b"1,2"}})
-    submission = find(coursedir, "a", "a")[0]
+    submission = find(coursedir, "a", ("a",))[0]
     first = submission.fingerprint("v1")
     assert submission.fingerprint("v1") == first  # nothing changed: nothing to grade
     assert submission.fingerprint("v2") != first  # the assignment changed
@@ -31,9 +31,9 @@ def test_the_fingerprint_changes_with_any_file_and_with_the_version(tmp_path):
 def test_a_job_carries_the_notebook_apart_and_says_what_is_missing(tmp_path):
     coursedir = course(tmp_path, {"ada": {"a.ipynb": b"{}", "data.csv": b"1"}, "bob": {"b.ipynb": b"{}"},
                                   "cy": {}})
-    found = {s.student: s for s in find(coursedir, "a", "a")}
+    found = {s.student: s for s in find(coursedir, "a", ("a",))}
     ada = found["ada"].job("v1")
-    assert ada.text == b"{}" and ada.files == {"data.csv": b"1"} and ada.problem is None
+    assert ada.notebooks == {"a": b"{}"} and ada.files == {"data.csv": b"1"} and ada.problem is None
     assert ada.fingerprint == found["ada"].fingerprint("v1")
     assert "rename the student's notebook to a.ipynb" in found["bob"].job("v1").problem
     assert "the folder is empty" in found["cy"].job("v1").problem
