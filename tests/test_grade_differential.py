@@ -59,39 +59,12 @@ def gradebook(root):
     grades, late = {}, {}
     with Gradebook(course.db_url(root)) as gb:
         for student in gb.students:
-            for nb in gb.find_submission(ASSIGNMENT, student.id).notebooks:
-                late[student.id, nb.name] = (nb.submission.total_seconds_late, nb.late_submission_penalty)
+            submission = gb.find_submission(ASSIGNMENT, student.id)
+            for nb in submission.notebooks:
+                late[student.id, nb.name] = (submission.total_seconds_late, nb.late_submission_penalty)
                 for grade in nb.grades:
                     grades[student.id, nb.name, grade.name] = (grade.auto_score, grade.needs_manual_grade)
     return grades, late
-
-
-def test_stock_nbgrader_grades_the_scenarios_as_designed(plain_class):
-    grades, late = gradebook(plain_class.graded("stock"))
-    assert {student for student, _, _ in grades} == set(SCENARIOS)  # the empty folder made no student
-    assert grades["correct", "problem1", "partial_squares"] == (2, False)
-    assert grades["correct", "problem2", "explain_mean"] == (None, True)
-    assert grades["unchanged", "problem1", "correct_squares"] == (0, False)
-    assert grades["partial-credit", "problem1", "partial_squares"][0] == pytest.approx(1.2)
-    assert grades["hidden-test-fails", "problem1", "squares_invalid_input"] == (0, False)
-    assert grades["hidden-test-fails", "problem1", "correct_squares"] == (1, False)
-    assert grades["timeout", "problem1", "squares_invalid_input"] == (0, False)
-    assert grades["timeout", "problem1", "partial_squares"] == (2, False)
-    assert grades["locked-cell-changed", "problem1", "correct_squares"] == (1, False)
-    assert grades["grade-cell-changed", "problem1", "correct_squares"] == (0, False)
-    assert grades["missing-notebook", "problem2", "correct_mean"] == (0, False)
-    assert grades["missing-notebook", "problem1", "correct_squares"] == (1, False)
-    assert late["late", "problem1"] == (86400, 4) and late["correct", "problem1"] == (0, 0)
-
-
-@pytest.mark.parametrize("way", ["insecure", pytest.param("secure", marks=pytest.mark.sandbox)])
-def test_coursekit_grade_gives_stock_nbgraders_grades_cell_by_cell(plain_class, way):
-    expected = gradebook(plain_class.graded("stock"))
-    got = gradebook(plain_class.graded(way))
-    assert got[0] == expected[0]
-    assert got[1] == expected[1]
-    run = plain_class.runs[way]
-    assert run.skipped.keys() == {"empty-folder"} and run.count(grading.FAILED) == 0
 
 
 @pytest.mark.sandbox
@@ -108,6 +81,34 @@ def test_secure_mode_marks_every_plain_cell_kernel_reported(plain_class):
     nb = nbformat.read(root / "autograded" / "correct" / ASSIGNMENT / "problem1.ipynb", as_version=4)
     graded = [cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")]
     assert all("trust: kernel-reported" in cell.outputs[-1].text for cell in graded)  # the feedback says it
+
+
+@pytest.mark.parametrize("way", ["insecure", pytest.param("secure", marks=pytest.mark.sandbox)])
+def test_coursekit_grade_gives_stock_nbgraders_grades_cell_by_cell(plain_class, way):
+    got = gradebook(plain_class.graded(way))  # while stock nbgrader grades its copy
+    expected = gradebook(plain_class.graded("stock"))
+    assert got[0] == expected[0]
+    assert got[1] == expected[1]
+    run = plain_class.runs[way]
+    assert run.skipped.keys() == {"empty-folder"} and run.count(grading.FAILED) == 0
+
+
+def test_stock_nbgrader_grades_the_scenarios_as_designed(plain_class):
+    grades, late = gradebook(plain_class.graded("stock"))
+    assert {student for student, _, _ in grades} == set(SCENARIOS)  # the empty folder made no student
+    assert grades["correct", "problem1", "partial_squares"] == (2, False)
+    assert grades["correct", "problem2", "explain_mean"] == (None, True)
+    assert grades["unchanged", "problem1", "correct_squares"] == (0, False)
+    assert grades["partial-credit", "problem1", "partial_squares"][0] == pytest.approx(1.2)
+    assert grades["partial-credit", "problem1", "squares_invalid_input"] == (0, False)  # the hidden test
+    assert grades["partial-credit", "problem1", "correct_squares"] == (1, False)
+    assert grades["timeout", "problem1", "squares_invalid_input"] == (0, False)
+    assert grades["timeout", "problem1", "partial_squares"] == (2, False)
+    assert grades["locked-cell-changed", "problem1", "correct_squares"] == (1, False)
+    assert grades["grade-cell-changed", "problem1", "correct_squares"] == (0, False)
+    assert grades["missing-notebook", "problem2", "correct_mean"] == (0, False)
+    assert grades["missing-notebook", "problem1", "correct_squares"] == (1, False)
+    assert late["late", "problem1"] == (86400, 4) and late["correct", "problem1"] == (0, None)
 
 
 @pytest.mark.parametrize("way", ["stock", "insecure", pytest.param("secure", marks=pytest.mark.sandbox)])

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat import v4
+from nbgrader.api import Gradebook
+from nbgrader.utils import parse_utc
 
 from coursekit import course
 
@@ -97,8 +99,9 @@ def build(root):
     (root / "nbgrader_config.py").write_text(CONFIG)
     for name, nb in notebooks().items():
         nbformat.write(nb, root / "source" / ASSIGNMENT / f"{name}.ipynb")
-    course.nbgrader(root, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
     course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    with Gradebook(course.db_url(root)) as gb:  # as `nbgrader db assignment add --duedate`, without its process
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=parse_utc(DUE))
 
 
 def _set(nb, grade_id, source):
@@ -119,8 +122,8 @@ def _squares(body):
 SCENARIOS = {
     "unchanged": (None, {}, False),
     "correct": (SQUARES, {}, False),
+    # right for the visible tests, wrong for the hidden one and for the partial credit's last two squares
     "partial-credit": (_squares("    return [i * i if i < 4 else i for i in range(1, n + 1)]"), {}, False),
-    "hidden-test-fails": (_squares("    return [i ** 2 for i in range(1, min(n, 5) + 1)]"), {}, False),
     "locked-cell-changed": (SQUARES, {"given": "GIVEN = [0]"}, False),
     "grade-cell-changed": (None, {"correct_squares": "pass"}, False),
     "late": (SQUARES, {}, True),
@@ -142,6 +145,7 @@ def submit_class(root):
         if squares is not None:
             _set(released["problem1"], "squares", squares)
             _set(released["problem2"], "mean", MEAN)
+            _set(released["problem2"], "explain_mean", "The sum over the count.")
         for grade_id, source in changed.items():
             _set(released["problem1"], grade_id, source)
         folder = root / "submitted" / student / ASSIGNMENT
