@@ -18,10 +18,16 @@ secure mode (the default: sandboxed kernels, trusted verdicts) and with
 their wall times is the cost of the sandbox. The secure and in-kernel runs
 alternate assignment by assignment, so that both see the same machine load.
 
+A second part grades a trivial plain-assert nbgrader course (``tests/support/plain_course``:
+two notebooks, no torch, no ``coursekit.check``) the same three ways, ``--trivial-n``
+submissions of its on-time scenarios (not its timeout), and prints each grader's wall time per
+submission and the ratio to stock nbgrader measured in the same run: what an instructor with an
+ordinary nbgrader course sees.
+
 Run from the course root::
 
     .venv/bin/python benchmarks/grade_throughput.py [--n 40] [--workers 2] [--assignments A ...]
-        [--skip-stock]
+        [--skip-stock] [--trivial-n 24] [--only-trivial]
 """
 
 import argparse
@@ -39,6 +45,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support import plain_course  # noqa: E402
 
 from coursekit import build, course, scenarios  # noqa: E402
 from coursekit.grading import default_workers  # noqa: E402
@@ -107,6 +116,37 @@ def verdict(differ):
     return "identical" if not differ else f"DIFFER in {differ} assignments"
 
 
+def trivial(n, workers, scratch):
+    """Grade ``n`` submissions of the plain-assert course three ways; print times per submission, ratios."""
+    on_time = [name for name, (_, _, late) in plain_course.SCENARIOS.items()
+               if name not in ("timeout", "late") and late is not None]
+    assignment = plain_course.ASSIGNMENT
+    built = Path(scratch) / "trivial-built"
+    plain_course.build(built)
+    roots = {}
+    for way in ("stock", "insecure", "secure"):
+        roots[way] = Path(scratch) / f"trivial-{way}"
+        shutil.copytree(built, roots[way])
+        for index in range(n):
+            plain_course.submit(roots[way], f"student-{index + 1:03d}", on_time[index % len(on_time)])
+    command = [str(Path(sys.executable).parent / "coursekit"), "grade", assignment, "--workers", str(workers),
+               "--json"]
+    stock = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force", "--log-level=ERROR"]
+    walls = {"stock": timed(stock, roots["stock"])[0],
+             "insecure": timed(command + ["--insecure"], roots["insecure"])[0],
+             "secure": timed(command, roots["secure"])[0]}
+    times = "; ".join(f"{way} {wall:.1f} s wall, {wall / n:.2f} s per submission"
+                      for way, wall in walls.items())
+    print(f"trivial plain-assert course ({n} submissions of 2 notebooks, no torch): {times}", flush=True)
+    for way, name in (("secure", "coursekit grade (secure)"), ("insecure", "coursekit grade --insecure")):
+        print(f"ratio (trivial course): {name} on {workers} workers is {walls['stock'] / walls[way]:.2f} "
+              f"times as fast per submission as nbgrader autograde (target: at least 1); "
+              f"{walls['stock'] / (walls[way] * workers):.2f} per worker process")
+    same = all(course.scores(roots["stock"], assignment) == course.scores(roots[way], assignment)
+               for way in ("secure", "insecure"))
+    print("scores (trivial course), coursekit vs stock: " + ("identical" if same else "DIFFER"))
+
+
 def main():
     """Grade with both and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -114,7 +154,14 @@ def main():
     parser.add_argument("--workers", type=int, default=default_workers(), help="coursekit grade workers")
     parser.add_argument("--assignments", nargs="*", default=None, help="default: every one with fixtures")
     parser.add_argument("--skip-stock", action="store_true", help="compare only secure and in-kernel modes")
+    parser.add_argument("--trivial-n", type=int, default=24,
+                        help="submissions of the trivial course (0: none)")
+    parser.add_argument("--only-trivial", action="store_true", help="grade the trivial course only")
     args = parser.parse_args()
+    if args.only_trivial:
+        with tempfile.TemporaryDirectory(prefix="grade-throughput-") as scratch:
+            trivial(args.trivial_n, args.workers, scratch)
+        return
     assignments = args.assignments or [a for a in build.assignments(ROOT) if scenarios.scenarios(a, ROOT)]
     submissions = draw(assignments, args.n)
     coursekit = str(Path(sys.executable).parent / "coursekit")
@@ -152,6 +199,8 @@ def main():
                       f"autograde on {args.workers} workers (target: at least 4)")
             differ = sum(course.scores(stock, a) != course.scores(kit, a) for a in assignments)
             print("scores, secure vs stock: " + verdict(differ))
+        if args.trivial_n:
+            trivial(args.trivial_n, args.workers, scratch)
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"load average after: {load}")
 

@@ -100,7 +100,7 @@ def build(root):
     for name, nb in notebooks().items():
         nbformat.write(nb, root / "source" / ASSIGNMENT / f"{name}.ipynb")
     course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
-    with Gradebook(course.db_url(root)) as gb:  # as `nbgrader db assignment add --duedate`, without its process
+    with Gradebook(course.db_url(root)) as gb:  # `nbgrader db assignment add --duedate`, in this process
         gb.update_or_create_assignment(ASSIGNMENT, duedate=parse_utc(DUE))
 
 
@@ -136,25 +136,31 @@ SCENARIOS = {
 LEFT_OUT = {"missing-notebook": ("problem2",), "empty-folder": NOTEBOOKS}
 
 
-def submit_class(root):
-    """Submit every scenario's notebooks as a student of its name, with its ``timestamp.txt``."""
+def submit(root, student, scenario):
+    """Submit ``scenario``'s notebooks (and its ``timestamp.txt``) as ``student``."""
     root = Path(root)
-    for student, (squares, changed, late) in {**SCENARIOS, "empty-folder": (None, {}, None)}.items():
-        released = {name: nbformat.read(root / "release" / ASSIGNMENT / f"{name}.ipynb", as_version=4)
-                    for name in NOTEBOOKS}
-        if squares is not None:
-            _set(released["problem1"], "squares", squares)
-            _set(released["problem2"], "mean", MEAN)
-            _set(released["problem2"], "explain_mean", "The sum over the count.")
-        for grade_id, source in changed.items():
-            _set(released["problem1"], grade_id, source)
-        folder = root / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        for name, nb in released.items():
-            if name not in LEFT_OUT.get(student, ()):
-                nbformat.write(nb, folder / f"{name}.ipynb")
-        if late is not None:
-            (folder / "timestamp.txt").write_text(LATE if late else ON_TIME)
+    squares, changed, late = SCENARIOS.get(scenario, (None, {}, None))
+    released = {name: nbformat.read(root / "release" / ASSIGNMENT / f"{name}.ipynb", as_version=4)
+                for name in NOTEBOOKS}
+    if squares is not None:
+        _set(released["problem1"], "squares", squares)
+        _set(released["problem2"], "mean", MEAN)
+        _set(released["problem2"], "explain_mean", "The sum over the count.")
+    for grade_id, source in changed.items():
+        _set(released["problem1"], grade_id, source)
+    folder = root / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    for name, nb in released.items():
+        if name not in LEFT_OUT.get(scenario, ()):
+            nbformat.write(nb, folder / f"{name}.ipynb")
+    if late is not None:
+        (folder / "timestamp.txt").write_text(LATE if late else ON_TIME)
+
+
+def submit_class(root):
+    """Submit every scenario as a student of its name, and the ``empty-folder`` student."""
+    for student in [*SCENARIOS, "empty-folder"]:
+        submit(root, student, student)
 
 
 def copy(built, root):
