@@ -12,7 +12,6 @@ import pytest
 from jupyter_core.utils import run_sync
 
 from coursekit.grading.bootstrap.processes import zombie
-from coursekit.grading.kernels.modules import PREWARMED_MODULES
 from coursekit.grading.kernels.templates import template_for
 from coursekit.grading.sandbox.box import processes_of
 
@@ -56,6 +55,10 @@ FIGURE = textwrap.dedent("""
 """)
 
 
+#: What this course's notebooks import, which its runs prewarm (``kernels.modules.notebook_modules``).
+COURSE_MODULES = ("numpy", "torch", "matplotlib.pyplot")
+
+
 def alive(pid):
     """Whether ``pid`` runs (a zombie does not)."""
     return os.path.exists(f"/proc/{pid}") and not zombie(pid)
@@ -81,7 +84,7 @@ def template(tmp_path):
     """A template such as a grading run's coordinator starts for its workers."""
     from coursekit.grading.kernels.warm import kernel_environment
 
-    started = template_for("python3", tmp_path, kernel_environment(), PREWARMED_MODULES, secure=False)
+    started = template_for("python3", tmp_path, kernel_environment(), COURSE_MODULES, secure=False)
     started.wait(180)
     yield started
     started.close()
