@@ -175,12 +175,14 @@ class Recorder:
             "metadata": {"name": notebook, "path": str(destination)},
         }
         nb = nbformat.reads(result.notebooks[notebook], as_version=4)
-        if self.snapshot.secure and self.snapshot.verified():
-            if self.judge is None:
+        trust = self.snapshot.trust_of(notebook)
+        if self.snapshot.secure:
+            if self.judge is None and self.snapshot.verified():
                 raise RuntimeError("a secure run has no trusted judge: the kernel's word is never taken")
-            apply_verdicts(self.judge, nb, (result.exports or {}).get(notebook, {}))  # no exports, no points
-        for grade_id, trust in mark_trust(nb, self.snapshot.secure).items():
-            outcome.trust[self.snapshot.key(notebook, grade_id)] = trust
+            kernel_reported = {grade_id for grade_id, level in trust.items() if level == KERNEL_REPORTED}
+            apply_verdicts(self.judge, nb, (result.exports or {}).get(notebook, {}),  # no exports, no points
+                           kernel_reported)
+        mark_trust(nb, trust)
         text, _ = self.exporter.from_notebook_node(nb, resources)
         (destination / f"{notebook}.ipynb").write_text(text)
         return nbformat.reads(text, as_version=4)

@@ -93,6 +93,12 @@ class AssignmentSnapshot:
         """How outcomes and reports name a grade cell of ``notebook`` (``course.grade_key``)."""
         return grade_key(self.notebooks, notebook, grade_id)
 
+    def trust_of(self, notebook):
+        """How far each autograded grade cell of ``notebook`` is trusted, by grade id."""
+        prefix = "" if len(self.notebooks) == 1 else f"{notebook}/"
+        return {key.removeprefix(prefix): level for key, level in self.trust.items()
+                if key.startswith(prefix)}
+
     def kernel_reported(self):
         """The grade cells (keys) that are not verified, in order."""
         return [key for key, trust in self.trust.items() if trust != VERIFIED]

@@ -23,7 +23,7 @@ import nbformat
 from nbgrader.utils import is_grade
 
 from coursekit.grading.notebooks import error_output, kernel_failed
-from coursekit.grading.trusted.trust import VERIFIED, describe, trust_of
+from coursekit.grading.trusted.trust import describe
 
 #: The first words of the line that says how a grade cell was decided.
 TRUST_NOTE = "[coursekit] trust:"
@@ -34,21 +34,31 @@ def grade_cells(nb):
     return [index for index, cell in enumerate(nb.cells) if cell.cell_type == "code" and is_grade(cell)]
 
 
-def apply_verdicts(judge, nb, exports):
+def apply_verdicts(judge, nb, exports, kernel_reported=frozenset()):
     """Decide every verified grade cell of ``nb`` with ``judge`` and rewrite its outputs.
+
+    Only the cells the gradebook knows as kernel-reported (``kernel_reported``, grade ids whose
+    instructor's source calls no ``check``) are left to nbgrader's rule; any other grade cell
+    goes to the judge, which gives nothing to a cell without ``check``.
 
     Parameters
     ----------
-    judge : TrustedJudge or TemplateJudge
-        The run's trusted judge.
+    judge : TrustedJudge or TemplateJudge or None
+        The run's trusted judge (None in a run whose grade cells are all kernel-reported).
     nb : NotebookNode
         The executed notebook (grade cells hold the instructor's source).
     exports : dict of int to list
         The exports ``sandbox.exports.collect`` took after each cell, by cell index.
+    kernel_reported : set of str
+        The grade ids of the notebook's kernel-reported cells, from the gradebook.
     """
-    verified = [index for index in grade_cells(nb) if trust_of(nb.cells[index].source) == VERIFIED]
+    verified = [index for index in grade_cells(nb)
+                if nb.cells[index].metadata.nbgrader.get("grade_id") not in kernel_reported]
     judged = [index for index in verified if not kernel_failed(nb.cells[index])]
-    verdicts = judge.decide([(nb.cells[i].source, exports.get(i, [])) for i in judged]) if judged else []
+    if judge is None:  # a run without verified cells has no judge: nothing else earns points
+        verdicts = ["not a grade cell of the gradebook: no points"] * len(judged)
+    else:
+        verdicts = judge.decide([(nb.cells[i].source, exports.get(i, [])) for i in judged]) if judged else []
     messages = dict(zip(judged, verdicts))
     for index in verified:
         cell = nb.cells[index]
@@ -58,13 +68,11 @@ def apply_verdicts(judge, nb, exports):
             cell.outputs.append(error_output("AssertionError", messages[index]))
 
 
-def mark_trust(nb, secure):
-    """Add to every grade cell of ``nb`` the line saying how it was decided; return trust by grade id."""
-    trust = {}
+def mark_trust(nb, trust):
+    """To every grade cell of ``nb`` that ``trust`` names (by grade id), add the line saying its trust."""
     for index in grade_cells(nb):
         cell = nb.cells[index]
-        level = trust_of(cell.source, secure)
-        trust[cell.metadata.nbgrader["grade_id"]] = level
-        cell.setdefault("outputs", []).append(
-            nbformat.v4.new_output("stream", name="stdout", text=f"{TRUST_NOTE} {describe(level)}\n"))
-    return trust
+        level = trust.get(cell.metadata.nbgrader.get("grade_id"))
+        if level is not None:
+            cell.setdefault("outputs", []).append(
+                nbformat.v4.new_output("stream", name="stdout", text=f"{TRUST_NOTE} {describe(level)}\n"))
