@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from rich.console import Console
 from support import plain_course
 from support.plain_course import ASSIGNMENT, SCENARIOS, SIDE_EFFECT
 from typer.testing import CliRunner
@@ -78,6 +79,12 @@ def test_secure_mode_marks_every_plain_cell_kernel_reported(plain_class):
         assert outcome.trust == dict.fromkeys(keys, "kernel-reported")
         assert outcome.max_score == course.full_marks(root, ASSIGNMENT) == 7  # the manual answer counts
     assert run.as_dict()["trust"] == run.trust
+    console = Console(record=True, width=200)
+    console.print(grading.outcome_table(run))
+    table = console.export_text()
+    assert "4 of 4 grade cells are kernel-reported" in table  # as the run says before it starts
+    assert "partial-credit" in table and "kernel-reported" in table.split("partial-credit")[1].splitlines()[0]
+    assert "6 / 7" in table.split("correct ")[1].splitlines()[0]  # the gradebook's maximum
     nb = nbformat.read(root / "autograded" / "correct" / ASSIGNMENT / "problem1.ipynb", as_version=4)
     graded = [cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")]
     assert all("trust: kernel-reported" in cell.outputs[-1].text for cell in graded)  # the feedback says it
