@@ -152,8 +152,8 @@ def grade_cells_check(book):
         guess = (grade_id_of(cell) or "").removeprefix("test_")
         guess = guess if guess in exercises else (exercises[0] if exercises else "<function>")
         if not names:
-            yield book.problem(index, "grade cell calls no `check`: it would score zero under secure "
-                               "grading (`coursekit grade`), which trusts nothing the kernel says alone.",
+            yield book.problem(index, "grade cell calls no `check`: secure grading (`coursekit grade`) "
+                               "could only take the sandboxed kernel's word for it (kernel-reported).",
                                f'end the cell with\n    {HIDDEN[0]}\n    from coursekit import check\n'
                                f'    check("{guess}", {guess})\n    {HIDDEN[1]}')
             continue

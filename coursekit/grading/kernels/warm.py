@@ -6,9 +6,10 @@ A worker keeps one kernel ahead: it is launched as soon as the previous one is
 taken and imports the heavy modules in the background (with ``__import__``,
 so that no name appears in the notebook's namespace and no execution count is
 used). When the assignment's kernel is this interpreter's ipykernel, kernels
-are forked from a template process that imported ipykernel, numpy and torch
-once (see ``templates`` and ``bootstrap/zygote.py``), so even that CPU is spent once per run
-rather than once per submission. Every submission still gets a fresh kernel of
+are forked from a template process that imported ipykernel and what the
+assignment's notebooks import (numpy and torch for this course, nothing heavy for a
+plain-assert course) once (see ``templates`` and ``bootstrap/zygote.py``), so even that
+CPU is spent once per run rather than once per submission. Every submission still gets a fresh kernel of
 its own, killed when its notebook is done.
 
 In secure mode each kernel runs in a sandbox of its own (``sandbox``: its own
