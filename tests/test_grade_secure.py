@@ -68,11 +68,12 @@ def make_class(root, names, honest=HONEST):
 
 
 def fingerprint(root):
-    """Hash of every file of the course but what grading writes (autograded/, the gradebook)."""
+    """Hash of every file of the course but what grading writes (autograded/, reports/, the gradebook)."""
     digest = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if path.is_file() and relative.parts[0] != "autograded" and relative.name != "gradebook.db":
+        written = relative.parts[0] in ("autograded", "reports") or relative.name == "gradebook.db"
+        if path.is_file() and not written:
             digest[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
 
