@@ -137,6 +137,7 @@ def test_the_report_names_cells_of_any_notebook_and_lives_apart_from_students(pl
     assert float(rows["partial-credit"]["problem1/partial_squares"]) == pytest.approx(1.2)
     assert float(rows["missing-notebook"]["problem2/correct_mean"]) == 0
     assert "empty-folder" not in rows
+    assert {row["max_score"] for row in rows.values()} == {"7.0"}  # the gradebook's, the manual answer too
     assert "kernel-reported" in written["html"].read_text()
 
 

@@ -112,15 +112,20 @@ def time_figure(outcomes):
     return figure
 
 
-def write_csv(path, max_scores, scores, outcomes):
-    """One row per student: outcome, total, every grade cell's score, grading time, reason."""
+def write_csv(path, max_scores, scores, outcomes, full_marks=None):
+    """One row per student: outcome, total, every grade cell's score, grading time, reason.
+
+    ``max_score`` is ``full_marks``, the assignment's maximum in the gradebook (manually graded
+    cells included), when given; the autograded cells' otherwise.
+    """
     with open(path, "w", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["student", "status", "score", "max_score", *max_scores, "seconds", "reason"])
         for student in sorted(set(scores) | set(outcomes)):
             got, outcome = scores.get(student, {}), outcomes.get(student)
             timing, reason = (f"{outcome.seconds:.2f}", outcome.reason or "") if outcome else ("", "")
-            writer.writerow([student, status(outcome), total(got, max_scores), sum(max_scores.values()),
+            top = full_marks if full_marks is not None else sum(max_scores.values())
+            writer.writerow([student, status(outcome), total(got, max_scores), top,
                              *[got.get(c) for c in max_scores], timing, reason])
 
 
@@ -160,7 +165,7 @@ def write_report(root: str | Path, assignment: str, folder: str | Path | None = 
     scores = course.scores(root, assignment)
     folder = Path(folder) if folder else report_path(coursedir, assignment).parent
     folder.mkdir(parents=True, exist_ok=True)
-    write_csv(folder / "grades.csv", max_scores, scores, outcomes)
+    write_csv(folder / "grades.csv", max_scores, scores, outcomes, full_marks)
     counts = failure_counts(outcomes)
     figures = [score_figure(max_scores, scores), pass_rate_figure(max_scores, scores),
                failure_figure(counts), time_figure(outcomes)]
