@@ -36,6 +36,7 @@ from coursekit.grading.kernels.warm import WarmKernels, kernel_environment, work
 from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import Result
 from coursekit.grading.worker.execute import GradingExecute
+from coursekit.grading.worker.recovery import RecoveringExecute
 from coursekit.grading.worker.sanitize import (
     SUBMISSION_ERRORS,
     NoteTaker,
@@ -123,40 +124,43 @@ class Worker:
             text, _ = self.exporter(self.sanitize_stage).from_notebook_node(nb, copy.deepcopy(resources))
             result.notes += [note for note in (restate(n, self.grade_ids) for n in self.notes.take()) if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
-            result.notebook, result.cell_seconds, notes, result.exports = self.execute(
-                nb, resources, folder, files, job.warm_next)
+            result.notebook, result.cell_seconds, notes, result.exports, result.cell_times = self.execute(
+                nb, resources, folder, files, job.warm_next, job.cell_limits)
             result.notes += notes
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def execute(self, nb, resources, folder, files, warm_next=True):
+    def execute(self, nb, resources, folder, files, warm_next=True, cell_limits=None):
         """Run the execution stage on a warm kernel; return the notebook's JSON, cell time, notes and exports.
 
         In secure mode the kernel is sandboxed: the notebook's files go into its job folder, and
         what ``check`` exported is taken after every cell, for the coordinator's trusted judge
-        (exports are None in-kernel).
+        (exports are None in-kernel). A kernel lost in a cell is replaced by a fresh one
+        (``worker.recovery``); ``cell_limits`` are the calibrated time limits, if any.
         """
         executes = any(isinstance(p, type) and issubclass(p, Execute) for p in self.execute_stage)
-        kernel, exports_folder = None, None
+        kernels, exports_folder = [], None
         if executes and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
-            kernel = self.kernels.take(folder, warm_next)
-            box = kernel.sandbox
-            if box is not None:
-                write_files(files, box.work)
-                box.prepare_work()
-                exports_folder = str(box.exports)
-                resources["metadata"]["path"] = str(box.work)
+            exports_folder = self._take_kernel(kernels, folder, files, resources, warm_next)
         elif executes and self.secure:
             asked = nb.metadata.get("kernelspec", {}).get("name")
             raise UngradableSubmissionError(f"the notebook asks for kernel {asked!r}, not "
                                             f"{self.snapshot.kernel_name!r}: secure grading runs only "
                                             "sandboxed kernels")
+
+        def replace_kernel():
+            self.kernels.release(kernels.pop())
+            exports = self._take_kernel(kernels, folder, files, resources, warm_next)
+            return kernels[-1].manager, exports
+
         stage, execute = [], None
         for preprocessor in self.execute_stage:
             if isinstance(preprocessor, type) and issubclass(preprocessor, Execute):
-                execute = GradingExecute(config=self.snapshot.config, log=self.log,
-                                         kernel=kernel.manager if kernel is not None else None,
-                                         exports=exports_folder)
+                execute = RecoveringExecute(config=self.snapshot.config, log=self.log,
+                                            kernel=kernels[-1].manager if kernels else None,
+                                            exports=exports_folder,
+                                            replace_kernel=replace_kernel if kernels else None)
+                execute.cell_limits = cell_limits
                 preprocessor = execute
             stage.append(preprocessor)
         previous = os.environ.get("NBGRADER_EXECUTION")
@@ -168,12 +172,24 @@ class Worker:
                 os.environ.pop("NBGRADER_EXECUTION", None)
             else:
                 os.environ["NBGRADER_EXECUTION"] = previous
-            if kernel is not None:
+            for kernel in kernels:
                 self.kernels.release(kernel)
         exports = (execute.exports if execute is not None else {}) if self.secure else None
         if execute is None:
-            return text, 0.0, [], exports
-        return text, execute.cell_seconds, execute.notes, exports
+            return text, 0.0, [], exports, {}
+        return text, execute.cell_seconds, execute.notes, exports, execute.cell_times
+
+    def _take_kernel(self, kernels, folder, files, resources, warm_next):
+        """Take a warm kernel into ``kernels`` with the notebook's files in its sandbox; its export folder."""
+        kernel = self.kernels.take(folder, warm_next)
+        kernels.append(kernel)
+        box = kernel.sandbox
+        if box is None:
+            return None
+        write_files(files, box.work)
+        box.prepare_work()
+        resources["metadata"]["path"] = str(box.work)
+        return str(box.exports)
 
     def close(self):
         """Kill the warm kernel and remove the worker's folder."""
