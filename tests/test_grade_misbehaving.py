@@ -52,15 +52,16 @@ def outcome_of(run, student):
     return next(outcome for outcome in run.outcomes if outcome.student == student)
 
 
-@pytest.mark.parametrize("scenario", sorted(load_builders(MISBEHAVING)))
-def test_misbehaving_exercise_costs_only_itself(misbehaving_class, scenario):
+@pytest.mark.parametrize("misbehaviour", sorted(load_builders(MISBEHAVING)))
+def test_misbehaving_exercise_costs_only_itself(misbehaving_class, misbehaviour):
     mode, root, run = misbehaving_class
     found = builders(mode)
-    if scenario not in found:
-        modes = load_builders(MISBEHAVING)[scenario].MODES
-        pytest.skip(f"{scenario} is graded in {', '.join(modes)} mode only")
-    builder = found[scenario]
-    assert_outcome_as_expected(root, builder.EXERCISE, scenario, outcome_of(run, scenario), builder.EXPECTED)
+    if misbehaviour not in found:
+        modes = load_builders(MISBEHAVING)[misbehaviour].MODES
+        pytest.skip(f"{misbehaviour} is graded in {', '.join(modes)} mode only")
+    builder = found[misbehaviour]
+    outcome = outcome_of(run, misbehaviour)
+    assert_outcome_as_expected(root, builder.EXERCISE, misbehaviour, outcome, builder.EXPECTED)
 
 
 def test_correct_student_of_the_same_run_gets_full_marks(misbehaving_class):

@@ -32,7 +32,7 @@ from nbgrader.preprocessors import Execute
 
 from coursekit.grading.bootstrap.processes import alive
 from coursekit.grading.kernels.templates import KernelTemplate
-from coursekit.grading.kernels.warm import WarmKernels, kernel_environment, worker_name
+from coursekit.grading.kernels.warm import WarmKernel, WarmKernels, kernel_environment, worker_name
 from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import Result
 from coursekit.grading.worker.execute import GradingExecute
@@ -139,7 +139,8 @@ class Worker:
         (``worker.recovery``); ``cell_limits`` are the calibrated time limits, if any.
         """
         executes = any(isinstance(p, type) and issubclass(p, Execute) for p in self.execute_stage)
-        kernels, exports_folder = [], None
+        kernels: list[WarmKernel] = []
+        exports_folder = None
         if executes and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
             exports_folder = self._take_kernel(kernels, folder, files, resources, warm_next)
         elif executes and self.secure:

@@ -1,4 +1,4 @@
-"""A correct ``net_rsm`` that prints 100 kB at every call: the given ``train`` calls it every epoch.
+"""A correct ``net_rsm`` that prints 1 MB at every call: the given ``train`` calls it every epoch.
 
 The demo cells that train print tens of megabytes; the grader keeps the first 8 MB of each and says
 it cut the rest. Full marks, and the kernel lives on.
@@ -11,7 +11,7 @@ EXPECTED = {"status": "scored", "lost": "none", "note": "the rest of its output 
 
 CODE = '''
 def net_rsm(h):
-    print("rsm of", tuple(h.shape), "x" * 100_000)
+    print("rsm of", tuple(h.shape), "x" * 1_000_000)
     return h @ h.T
 '''
 
