@@ -40,7 +40,7 @@ FACTOR = 20.0
 #: The configuration section of these settings in ``nbgrader_config.py``.
 SECTION = "CourseKit"
 #: The student name the calibration run's job carries (never recorded).
-REFERENCE = "(reference solution)"
+REFERENCE = "reference-solution"
 
 
 def cell_limits(coursedir, snapshot, pool):

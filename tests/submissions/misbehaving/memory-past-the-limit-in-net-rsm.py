@@ -1,7 +1,8 @@
 """``net_rsm`` holds 4 GB (a 32768 x 32768 float32 matrix, one typo away in this course) before answering.
 
-The sandbox's 3 GB memory limit kills the kernel in every cell that calls it: ``test_net_rsm``
-scores zero, every other exercise keeps its marks. Secure mode only: the in-kernel mode has no
+The sandbox's 3 GB memory limit stops the kernel in every cell that calls it (it is killed, or it
+stalls at the limit until it is interrupted and given up): ``test_net_rsm`` scores zero, every
+other exercise keeps its marks. Secure mode only: the in-kernel mode has no
 memory limit to go past (the allocation is bounded, never a bomb, so no probe is needed).
 """
 
@@ -9,7 +10,7 @@ from _misbehave import replaced
 
 EXERCISE = "net_rsm"
 MODES = ("secure",)
-EXPECTED = {"status": "scored", "lost": "exercise", "note": "the kernel died"}
+EXPECTED = {"status": "scored", "lost": "exercise", "note": "a fresh kernel"}
 
 CODE = '''
 def net_rsm(h):
