@@ -183,7 +183,11 @@ class GradingExecute(Execute):
         is given up ``timeout`` seconds later, or ``iopub_timeout`` if that is shorter.
         """
         self.iopub_timeout = min(self.iopub_timeout, timeout)
-        return await super()._async_handle_timeout(timeout, cell)
+        reply = await super()._async_handle_timeout(timeout, cell)
+        if reply is not None and self.cell_limits is not None and cell is not None:
+            why = f"This cell {self.cell_limits.explain(grade_id_of(cell))} and was interrupted."
+            reply["content"].update(evalue=why, traceback=[f"CellTimeoutError: {why}"])
+        return reply
 
     def _take_exports(self):
         """Move what ``check`` exported out of the sandbox, as the running cell's (secure mode)."""
