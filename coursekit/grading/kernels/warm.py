@@ -171,8 +171,6 @@ class WarmKernels:
                                                    store_history=False))
             except KernelStartError:
                 kill(kernel)
-                if self.template is not None and not self.template.alive():
-                    self.template = None  # killed (a kernel may kill its parent): no more forks
                 if attempt:
                     raise
                 continue
