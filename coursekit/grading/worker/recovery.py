@@ -16,6 +16,7 @@ grade cells after the last failure are not run and score zero. Every restart is 
 import copy
 import time
 
+from nbgrader.utils import is_grade
 from traitlets import Integer
 
 from coursekit.grading.notebooks import cell_label, error_output
@@ -62,7 +63,7 @@ class RecoveringExecute(GradingExecute):
                 if self.replace_kernel is None or self.restarts >= self.max_restarts:
                     if self.restarts:
                         why += f" after {self.restarts} fresh kernels, the most a notebook gets"
-                    self._stop(nb, why)
+                    self._give_up(nb, why)
                     break
                 self._disconnect()
                 self._recover(nb, why)
@@ -89,6 +90,24 @@ class RecoveringExecute(GradingExecute):
         self.notes.append(f"{why} while running cell {label}; a fresh kernel ({self.restarts} of at most "
                           f"{self.max_restarts}) ran the cells before it again, without it, and grading went "
                           "on after it")
+
+    def _give_up(self, nb, why):
+        """The old rule: the grade cells not run yet score zero, not run.
+
+        A kernel lost while it ran earlier cells again leaves their first run's outputs as they
+        were: only the cells from the resume point on are marked.
+        """
+        if self._running is None or self._running >= self._resume:
+            self._stop(nb, why)
+            return
+        skipped = []
+        for cell in nb.cells[self._resume:]:
+            if cell.cell_type == "code" and is_grade(cell):
+                cell.outputs = [error_output("NotRun", f"not run: {why} while earlier cells ran again.")]
+                skipped.append(cell.metadata.nbgrader["grade_id"])
+        label = cell_label(nb.cells[self._running], self._running)
+        self.notes.append(f"{why} while running cell {label} again for a fresh kernel; the grade cells not "
+                          f"run yet score zero: {', '.join(skipped) or 'none'}")
 
     def preprocess_cell(self, cell, resources, index):
         """Execute a cell at or after the resume point; before it, replay it quietly unless left out."""
