@@ -9,8 +9,8 @@ check. ``RestoreCellMetadata``, run just before ``OverwriteCells``, makes every 
 ``nbgrader`` metadata what the gradebook says of its grade id (grade, solution, task,
 locked, points), gives a cell back the grade id the gradebook has for it when its own is
 unknown (the missing cell whose instructor's source it holds, or the only missing cell of
-its kind between the same neighbours), and logs each change as a warning (a note on the
-outcome).
+its kind between the same neighbours) or else makes it an ordinary cell, and logs each change
+as a warning (a note on the outcome).
 """
 
 from nbgrader.api import Gradebook
@@ -51,6 +51,10 @@ class RestoreCellMetadata(NbGraderPreprocessor):
                                  "was put back", found[0], grade_id)
                 cell.metadata.nbgrader["grade_id"] = found[0]
                 present.add(found[0])
+            else:  # a cell of the student's own: an ordinary cell, as nbgrader cannot check its metadata
+                self.log.warning("Cell '%s' is not in the gradebook; its nbgrader metadata was removed: "
+                                 "it runs as an ordinary cell, worth no points", grade_id)
+                del cell.metadata["nbgrader"]
 
     def _follows(self, name, before):
         """Whether the gradebook's cell ``name`` comes right after ``before`` among the cells with ids."""

@@ -175,7 +175,7 @@ def restate(message, grade_ids):
                 return None
             return f"locked cell '{cell}' was edited; nbgrader put the instructor's version back"
         return f"cell '{cell}' had its {attribute} changed from {wanted} to {got}; nbgrader set it back"
-    if message.startswith("Cell '") and message.endswith("was put back"):
+    if message.startswith("Cell '") and "gradebook" in message:
         return "c" + message[1:]  # RestoreCellMetadata's own words
     found = re.match(r"Cell with id '(.+)' exists multiple times!$", message)
     if found:

@@ -28,10 +28,10 @@ def gradebook(tmp_path_factory):
     return config, snap.gradebook_url(folder)
 
 
-def sanitized(gradebook, edit, restore=True):
-    """The correct fixture, edited by ``edit``, through nbgrader's sanitizing stage; and its notes."""
+def sanitized(gradebook, edit, restore=True, notebook=None):
+    """The correct fixture (or ``notebook``) edited by ``edit``, through nbgrader's sanitizing; notes."""
     config, url = gradebook
-    nb = nbformat.read(CORRECT, as_version=4)
+    nb = notebook if notebook is not None else nbformat.read(CORRECT, as_version=4)
     edit({grade_id_of(cell): cell for cell in nb.cells})
     log = logging.getLogger(f"test-restore-{id(nb)}")
     notes = NoteTaker()
@@ -77,3 +77,15 @@ def test_untouched_metadata_is_left_alone(gradebook):
     cells, notes = sanitized(gradebook, lambda cells: None)
     assert not [note for note in notes if "put back" in note], notes
     assert cells["net_rsm"].metadata.nbgrader["solution"] and not cells["net_rsm"].metadata.nbgrader["grade"]
+
+
+def test_a_cell_of_the_students_own_made_a_grade_cell_runs_as_an_ordinary_cell(gradebook):
+    nb = nbformat.read(CORRECT, as_version=4)
+    extra = nbformat.v4.new_code_cell("print('my own test')")
+    extra.metadata.nbgrader = {"grade": True, "solution": False, "locked": False, "points": 50,
+                               "grade_id": "my_own_test", "schema_version": 3}
+    nb.cells.insert(5, extra)
+    cells, notes = sanitized(gradebook, lambda cells: None, notebook=nb)
+    assert "my_own_test" not in cells
+    assert "nbgrader" not in extra.metadata  # the cell itself, now an ordinary one
+    assert any("'my_own_test' is not in the gradebook" in note for note in notes), notes
