@@ -17,3 +17,9 @@ c.ClearMetadataPreprocessor.enabled = False
 # Course order of the assignments (coursekit): those named here first, then the others in
 # alphabetical order of their source/ folders.
 # c.CourseKit.order = ["deep_linear_networks", "depth_vs_width", "initialization", "learning_dynamics"]
+
+# How long each cell of a submission may run under `coursekit grade` (coursekit): max(floor, factor x the
+# time the reference solution's run of that cell took), never more than the timeout above. These are the
+# defaults; a floor at or above the timeout gives every cell the timeout.
+# c.CourseKit.cell_time_floor = 5
+# c.CourseKit.cell_time_factor = 20

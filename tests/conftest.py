@@ -29,6 +29,18 @@ STOCK_PATIENCE = ("--ExecutePreprocessor.startup_timeout=900", "--ExecutePreproc
 
 
 @pytest.fixture(scope="session", autouse=True)
+def calibration_cache(tmp_path_factory):
+    """One cache of the reference solutions' cell times for every course the session grades.
+
+    Every test course of an assignment is a copy of the same release (same fingerprint), so
+    each assignment is calibrated once per mode and session (``coordinator.calibration``).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSEKIT_CALIBRATION_CACHE", str(tmp_path_factory.mktemp("calibration")))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def releases(tmp_path_factory):
     """Where the session keeps the assignments it released (``add_assignment`` copies them)."""
     RELEASES.folder = tmp_path_factory.mktemp("released")

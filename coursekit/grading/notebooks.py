@@ -15,6 +15,11 @@ def cell_label(cell, index):
     return f"'{grade_id}'" if grade_id else f"{index + 1}"
 
 
+def grade_id_of(cell):
+    """The cell's nbgrader grade id, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
 def error_output(ename, evalue):
     """An error output, as a kernel would send it."""
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])

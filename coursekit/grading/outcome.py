@@ -45,6 +45,8 @@ class Job:
     warm_next : bool
         Whether the worker should warm a kernel for its next job while this one runs: not
         for the last jobs of a run, which no job follows on their worker.
+    cell_limits : CellLimits or None
+        How long each cell may run, calibrated on the reference solution; None: nbgrader's timeout.
     """
 
     student: str
@@ -56,6 +58,7 @@ class Job:
     timestamp: str | None = None
     problem: str | None = None
     warm_next: bool = True
+    cell_limits: "CellLimits | None" = None
 
 
 @dataclass
@@ -92,6 +95,8 @@ class Result:
         Secure mode: what ``coursekit.check`` exported while each cell ran, by notebook id and
         cell index, as ``sandbox.exports.collect`` took it (file name, bytes or why they are
         unusable); the coordinator's trusted judge decides the grade cells from them. None in-kernel.
+    cell_times : dict of str to float
+        Seconds each cell with a grade id took to run, by grade id (what calibration measures).
     """
 
     student: str
@@ -105,6 +110,55 @@ class Result:
     worker: str = ""
     grader_error: bool = False
     exports: dict[str, dict[int, list]] | None = None
+    cell_times: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CellLimits:
+    """How long each cell of a submission may run: ``max(floor, factor x reference time)``.
+
+    The reference time of a cell is what the instructor's source notebook took to run it in a
+    grading run (``coordinator.calibration``); a cell the reference does not have (one the
+    student added) gets the limit of the reference's longest cell. No limit exceeds ``timeout``.
+
+    Attributes
+    ----------
+    reference : dict of str to float
+        Seconds each cell of the reference solution took, by grade id.
+    floor : float
+        The least time any cell may run.
+    factor : float
+        How many times its reference time a cell may run.
+    timeout : float
+        nbgrader's own cell timeout, the most any cell may run.
+    """
+
+    reference: dict[str, float]
+    floor: float
+    factor: float
+    timeout: float
+
+    def reference_time(self, grade_id: str | None) -> float:
+        """The reference time of ``grade_id``'s cell, or of the longest cell when it has none."""
+        if grade_id in self.reference:
+            return self.reference[grade_id]
+        return max(self.reference.values(), default=self.timeout)
+
+    def limit(self, grade_id: str | None) -> float:
+        """Seconds the cell ``grade_id`` (None: a cell without one) may run."""
+        wanted = max(self.floor, self.factor * self.reference_time(grade_id))
+        return round(min(self.timeout, wanted), 1)
+
+    def explain(self, grade_id: str | None) -> str:
+        """Why the cell's limit is what it is, for a person: "ran 20x longer than the reference solution"."""
+        limit, reference = self.limit(grade_id), self.reference_time(grade_id)
+        if limit >= self.timeout:
+            return f"ran longer than the {limit:g} s limit (nbgrader's timeout)"
+        if limit <= self.floor:
+            return (f"ran longer than the {limit:g} s floor of the time limits "
+                    f"(the reference solution took {reference:.2f} s)")
+        return (f"ran {self.factor:g}x longer than the reference solution "
+                f"({limit:g} s; the reference took {reference:.2f} s)")
 
 
 @dataclass

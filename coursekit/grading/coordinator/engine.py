@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from coursekit import course
-from coursekit.grading.coordinator import executors, snapshot, submissions
+from coursekit.grading.coordinator import calibration, executors, snapshot, submissions
 from coursekit.grading.coordinator.ledger import Ledger, report_path
 from coursekit.grading.coordinator.recorder import Recorder, graded_students
 from coursekit.grading.kernels.modules import PREWARMED_MODULES
@@ -220,7 +220,8 @@ def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
         for job in problems:
             finish(job, Result(student=job.student, reason=job.problem))
         if pool is not None:
-            _run_jobs(waiting, snap, pool, options, finish)
+            limits = calibration.cell_limits(coursedir, snap, pool)
+            _run_jobs(waiting, snap, pool, options, finish, limits)
         cancel = False
     finally:
         try:
@@ -234,8 +235,11 @@ def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
                 recorder.close()
 
 
-def _run_jobs(waiting, snap, pool, options, finish):
-    """Hand ``waiting`` to ``pool`` a few at a time, and ``finish`` each as its result arrives."""
+def _run_jobs(waiting, snap, pool, options, finish, limits=None):
+    """Hand ``waiting`` to ``pool`` a few at a time, and ``finish`` each as its result arrives.
+
+    Every job carries the calibrated cell time ``limits`` (None: nbgrader's timeout).
+    """
     local = options.workers or executors.default_workers()
     window = 2 * local if options.executor == "local" else len(waiting)
     running: dict[Future, Job] = {}
@@ -243,7 +247,8 @@ def _run_jobs(waiting, snap, pool, options, finish):
     while waiting or running:
         while waiting and len(running) < window:
             item = waiting.pop(0)
-            job = item if isinstance(item, Job) else item.job(snap.version)
+            job = item if isinstance(item, Job) else dataclasses.replace(item.job(snap.version),
+                                                                         cell_limits=limits)
             if options.executor == "local":  # the last jobs warm no kernel: none follows them on their worker
                 job = dataclasses.replace(job, warm_next=len(waiting) >= local)
             running[pool.submit(job)] = job

@@ -29,7 +29,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer
 
-from coursekit.grading.notebooks import cell_label, error_output
+from coursekit.grading.notebooks import cell_label, error_output, grade_id_of
 from coursekit.grading.sandbox.exports import collect
 
 
@@ -48,6 +48,10 @@ class GradingExecute(Execute):
         Secure mode: the sandbox's export folder, emptied after every cell.
     exports : dict of int to list
         What was taken from it, by the index of the cell that ran (``sandbox.exports.collect``).
+    cell_limits : CellLimits or None
+        Calibrated time limits per cell (``outcome.CellLimits``); None: ``timeout`` for every cell.
+    cell_times : dict of str to float
+        Seconds each cell with a grade id took, by grade id.
     """
 
     max_output_bytes = Integer(
@@ -66,28 +70,46 @@ class GradingExecute(Execute):
         self.exports = {}
         self.notes = []
         self.cell_seconds = 0.0
+        self.cell_limits = None
+        self.cell_times = {}
         self._running = None
         self._printed: collections.Counter[int] = collections.Counter()
         self._cut = set()
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute every cell, as nbgrader does; a dead or stuck kernel ends the run, not the grading."""
+        self._reset()
+        try:
+            why = self._execute(nb, resources, km or self.kernel)
+            if why is not None:
+                self._stop(nb, why)
+        finally:
+            self._disconnect()
+        return nb, resources
+
+    def _reset(self):
+        """Forget what an earlier notebook left."""
         self.notes, self.cell_seconds, self._running = [], 0.0, None
-        self.exports = {}
+        self.exports, self.cell_times = {}, {}
         self._printed.clear()
         self._cut.clear()
+
+    def _execute(self, nb, resources, km):
+        """Run nbgrader's execution of ``nb`` on ``km``; return why the kernel was lost, or None."""
         try:
-            nb, resources = super().preprocess(nb, resources, km=km or self.kernel)
+            super().preprocess(nb, resources, km=km)
         except DeadKernelError:
             code = self._exit_code()
-            self._stop(nb, "the kernel died" + (f" (exit code {code})" if code is not None else ""))
+            return "the kernel died" + (f" (exit code {code})" if code is not None else "")
         except CellTimeoutError as error:
-            self._stop(nb, f"the kernel stopped answering ({str(error).splitlines()[0]})")
+            return f"the kernel stopped answering ({str(error).splitlines()[0]})"
         finally:
-            if self.kc is not None:
-                self.kc.stop_channels()
-        self._take_exports()
-        return nb, resources
+            self._take_exports()
+        return None
+
+    def _disconnect(self):
+        if self.kc is not None:
+            self.kc.stop_channels()
 
     async def async_start_new_kernel_client(self):
         """Connect to the warm kernel: ready once it answers ``kernel_info`` on both channels.
@@ -134,7 +156,7 @@ class GradingExecute(Execute):
                 return True
 
     def preprocess_cell(self, cell, resources, index):
-        """Execute one cell and add up the time it took."""
+        """Execute one cell and add up the time it took (by grade id, for calibration)."""
         self._running = index
         start = time.monotonic()
         iopub_timeout = self.iopub_timeout
@@ -142,8 +164,17 @@ class GradingExecute(Execute):
             return super().preprocess_cell(cell, resources, index)
         finally:
             self.iopub_timeout = iopub_timeout
-            self.cell_seconds += time.monotonic() - start
+            seconds = time.monotonic() - start
+            self.cell_seconds += seconds
+            if grade_id_of(cell) is not None and cell.cell_type == "code":
+                self.cell_times[grade_id_of(cell)] = seconds
             self._take_exports()
+
+    def _get_timeout(self, cell):
+        """The cell's calibrated limit (``cell_limits``), or nbgrader's timeout without one."""
+        if self.cell_limits is None or cell is None:
+            return super()._get_timeout(cell)
+        return self.cell_limits.limit(grade_id_of(cell))
 
     async def _async_handle_timeout(self, timeout, cell=None):
         """Interrupt a cell that ran out of time, which then has as long again to stop.
@@ -152,7 +183,11 @@ class GradingExecute(Execute):
         is given up ``timeout`` seconds later, or ``iopub_timeout`` if that is shorter.
         """
         self.iopub_timeout = min(self.iopub_timeout, timeout)
-        return await super()._async_handle_timeout(timeout, cell)
+        reply = await super()._async_handle_timeout(timeout, cell)
+        if reply is not None and self.cell_limits is not None and cell is not None:
+            why = f"This cell {self.cell_limits.explain(grade_id_of(cell))} and was interrupted."
+            reply["content"].update(evalue=why, traceback=[f"CellTimeoutError: {why}"])
+        return reply
 
     def _take_exports(self):
         """Move what ``check`` exported out of the sandbox, as the running cell's (secure mode)."""
@@ -166,8 +201,14 @@ class GradingExecute(Execute):
         super().on_cell_executed(**kwargs)
         content = kwargs["execute_reply"]["content"]
         if content.get("status") == "error" and content.get("ename") == "CellTimeoutError":
-            label = cell_label(kwargs["cell"], kwargs["cell_index"])
-            self.notes.append(f"cell {label} ran longer than the {self.timeout} s limit and was interrupted")
+            cell = kwargs["cell"]
+            label = cell_label(cell, kwargs["cell_index"])
+            if self.cell_limits is None:
+                self.notes.append(f"cell {label} ran longer than the {self.timeout} s limit "
+                                  "and was interrupted")
+            else:
+                self.notes.append(f"cell {label} {self.cell_limits.explain(grade_id_of(cell))} "
+                                  "and was interrupted")
 
     def output(self, outs, msg, display_id, cell_index):
         """Store an output, but no more than ``max_output_bytes`` of printed text per cell.

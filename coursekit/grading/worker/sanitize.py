@@ -26,7 +26,9 @@ import jsonschema
 import nbformat
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.nbgraderformat import ValidationError as MetadataError
-from nbgrader.preprocessors import DeduplicateIds, NbGraderPreprocessor, SaveAutoGrades
+from nbgrader.preprocessors import DeduplicateIds, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
+
+from coursekit.grading.worker.restore import RestoreCellMetadata
 
 #: Exceptions of nbformat and nbgrader that mean the submitted file is broken, not the grader.
 SUBMISSION_ERRORS = (MetadataError, SchemaTooOldError, SchemaTooNewError, nbformat.ValidationError)
@@ -91,6 +93,8 @@ def stages(converter):
     """
     sanitize = []
     for preprocessor in converter.sanitize_preprocessors:
+        if isinstance(preprocessor, type) and issubclass(preprocessor, OverwriteCells):
+            sanitize.append(RestoreCellMetadata)  # metadata a student changed: the gradebook's, noted
         sanitize.append(preprocessor)
         if isinstance(preprocessor, type) and issubclass(preprocessor, DeduplicateIds):
             sanitize.append(ForgetDuplicates)
@@ -171,6 +175,8 @@ def restate(message, grade_ids):
                 return None
             return f"locked cell '{cell}' was edited; nbgrader put the instructor's version back"
         return f"cell '{cell}' had its {attribute} changed from {wanted} to {got}; nbgrader set it back"
+    if message.startswith("Cell '") and "gradebook" in message:
+        return "c" + message[1:]  # RestoreCellMetadata's own words
     found = re.match(r"Cell with id '(.+)' exists multiple times!$", message)
     if found:
         return f"cell '{found[1]}' appears more than once; only its last copy is graded"

@@ -34,11 +34,12 @@ from nbgrader.preprocessors import Execute
 
 from coursekit.grading.bootstrap.processes import alive
 from coursekit.grading.kernels.templates import KernelTemplate
-from coursekit.grading.kernels.warm import WarmKernels, kernel_environment, worker_name
+from coursekit.grading.kernels.warm import WarmKernel, WarmKernels, kernel_environment, worker_name
 from coursekit.grading.notebooks import write_files
 from coursekit.grading.outcome import Result
 from coursekit.grading.worker import side_effects
 from coursekit.grading.worker.execute import GradingExecute
+from coursekit.grading.worker.recovery import RecoveringExecute
 from coursekit.grading.worker.sanitize import (
     SUBMISSION_ERRORS,
     NoteTaker,
@@ -150,11 +151,12 @@ class Worker:
             result.notes += [note for note in restated if note]
             nb = nbformat.reads(text, as_version=4)  # as nbgrader, which writes it and reads it back
             never = {f"{name}.ipynb" for name in job.notebooks}
-            executed, seconds, notes, exports, kept = self.execute(
-                nb, resources, folder, files, warm_next,
+            executed, seconds, notes, exports, times, kept = self.execute(
+                nb, resources, folder, files, warm_next, job.cell_limits,
                 keep=(never, sum(map(len, result.side_effects.values()))))
             result.notebooks[notebook] = executed
             result.cell_seconds += seconds
+            result.cell_times.update(times)
             result.notes += notes
             if result.exports is not None:
                 result.exports[notebook] = exports or {}
@@ -163,37 +165,40 @@ class Worker:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def execute(self, nb, resources, folder, files, warm_next=True, keep=((), 0)):
-        """Run the execution stage on a warm kernel: the notebook, cell time, notes, exports, side effects.
+    def execute(self, nb, resources, folder, files, warm_next=True, cell_limits=None, keep=((), 0)):
+        """Run the execution stage on a warm kernel; notebook, times, notes, exports, side effects.
 
         In secure mode the kernel is sandboxed: the notebook's files go into its job folder, and
         what ``check`` exported is taken after every cell, for the coordinator's trusted judge
-        (exports are None in-kernel). The files the kernel wrote in its working folder are taken
-        before the kernel goes (``side_effects.collect``; ``keep``: the paths never kept and the
-        bytes kept already).
+        (exports are None in-kernel). A kernel lost in a cell is replaced by a fresh one
+        (``worker.recovery``); ``cell_limits`` are the calibrated time limits, if any. The files
+        the last kernel wrote in its working folder are taken before it goes
+        (``side_effects.collect``; ``keep``: the paths never kept and the bytes kept already).
         """
         executes = any(isinstance(p, type) and issubclass(p, Execute) for p in self.execute_stage)
-        kernel, exports_folder, work = None, None, Path(folder)
+        kernels: list[WarmKernel] = []
+        exports_folder = None
         if executes and nb.metadata.get("kernelspec", {}).get("name") == self.snapshot.kernel_name:
-            kernel = self.kernels.take(folder, warm_next)
-            box = kernel.sandbox
-            if box is not None:
-                write_files(files, box.work)
-                box.prepare_work()
-                exports_folder = str(box.exports)
-                resources["metadata"]["path"] = str(box.work)
-                work = box.work
+            exports_folder = self._take_kernel(kernels, folder, files, resources, warm_next)
         elif executes and self.secure:
             asked = nb.metadata.get("kernelspec", {}).get("name")
             raise UngradableSubmissionError(f"the notebook asks for kernel {asked!r}, not "
                                             f"{self.snapshot.kernel_name!r}: secure grading runs only "
                                             "sandboxed kernels")
+
+        def replace_kernel():
+            self.kernels.release(kernels.pop())
+            exports = self._take_kernel(kernels, folder, files, resources, warm_next)
+            return kernels[-1].manager, exports
+
         stage, execute = [], None
         for preprocessor in self.execute_stage:
             if isinstance(preprocessor, type) and issubclass(preprocessor, Execute):
-                execute = GradingExecute(config=self.snapshot.config, log=self.log,
-                                         kernel=kernel.manager if kernel is not None else None,
-                                         exports=exports_folder)
+                execute = RecoveringExecute(config=self.snapshot.config, log=self.log,
+                                            kernel=kernels[-1].manager if kernels else None,
+                                            exports=exports_folder,
+                                            replace_kernel=replace_kernel if kernels else None)
+                execute.cell_limits = cell_limits
                 preprocessor = execute
             stage.append(preprocessor)
         previous = os.environ.get("NBGRADER_EXECUTION")
@@ -201,18 +206,32 @@ class Worker:
         try:
             text, _ = self.exporter(stage).from_notebook_node(nb, resources)
             skip, used = keep
+            box = kernels[-1].sandbox if kernels else None
+            work = box.work if box is not None else Path(folder)
             kept, kept_notes = side_effects.collect(work, files, skip, MAX_SIDE_EFFECT_BYTES - used)
         finally:
             if previous is None:
                 os.environ.pop("NBGRADER_EXECUTION", None)
             else:
                 os.environ["NBGRADER_EXECUTION"] = previous
-            if kernel is not None:
+            for kernel in kernels:
                 self.kernels.release(kernel)
         exports = (execute.exports if execute is not None else {}) if self.secure else None
         if execute is None:
-            return text, 0.0, kept_notes, exports, kept
-        return text, execute.cell_seconds, execute.notes + kept_notes, exports, kept
+            return text, 0.0, kept_notes, exports, {}, kept
+        return text, execute.cell_seconds, execute.notes + kept_notes, exports, execute.cell_times, kept
+
+    def _take_kernel(self, kernels, folder, files, resources, warm_next):
+        """Take a warm kernel into ``kernels`` with the notebook's files in its sandbox; its export folder."""
+        kernel = self.kernels.take(folder, warm_next)
+        kernels.append(kernel)
+        box = kernel.sandbox
+        if box is None:
+            return None
+        write_files(files, box.work)
+        box.prepare_work()
+        resources["metadata"]["path"] = str(box.work)
+        return str(box.exports)
 
     def close(self):
         """Kill the warm kernel and remove the worker's folder."""

@@ -1,7 +1,8 @@
 """The exercise's solution calls os._exit(3): the kernel dies in the exercise's first test cell.
 
-The cells that ran keep their scores; the cell where the kernel died and every
-grade cell after it score zero, with the exit code in the note.
+The cells that ran keep their scores; the cell where the kernel died scores zero, with the exit
+code in the note; a fresh kernel grades the cells after it (none of them a grade cell here: the
+exercise is the last; ``tests/submissions/misbehaving/exit-in-net-rsm.py`` has grade cells after).
 """
 
 import nbformat
