@@ -161,6 +161,7 @@ class Worker:
             stage.append(preprocessor)
         previous = os.environ.get("NBGRADER_EXECUTION")
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # for a kernel nbclient starts itself
+        disk = None
         try:
             text, _ = self.exporter(stage).from_notebook_node(nb, resources)
         finally:
@@ -169,11 +170,12 @@ class Worker:
             else:
                 os.environ["NBGRADER_EXECUTION"] = previous
             if kernel is not None:
+                disk = kernel.sandbox.disk_note() if kernel.sandbox is not None else None
                 self.kernels.release(kernel)
         exports = (execute.exports if execute is not None else {}) if self.secure else None
         if execute is None:
             return text, 0.0, [], exports
-        return text, execute.cell_seconds, execute.notes, exports
+        return text, execute.cell_seconds, execute.notes + ([disk] if disk else []), exports
 
     def close(self):
         """Kill the warm kernel and remove the worker's folder."""
