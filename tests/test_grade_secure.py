@@ -175,6 +175,8 @@ def test_no_network_in_the_sandbox(attacked_class):
 
 def test_nothing_of_the_jobs_survives(attacked_class):
     assert not job_processes()
+    with open("/proc/self/mountinfo") as mounts:  # the jobs' tmpfs (disk quota), the disk filler's too
+        assert "coursekit-job" not in mounts.read()
 
 
 def solution_output(root, student, exercise):

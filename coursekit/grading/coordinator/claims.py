@@ -77,6 +77,12 @@ class Claims:
             self.release(student)
 
 
+def run_lock_path(report):
+    """The lock file that a run on a SQLite gradebook holds, beside the grading report ``report``."""
+    report = Path(report)
+    return report.with_name(f".{report.name}.run.lock")
+
+
 def sqlite_run_lock(db_url, report, assignment):
     """Lock ``assignment`` for this run when its gradebook is SQLite; return the open lock, or None.
 
@@ -88,8 +94,7 @@ def sqlite_run_lock(db_url, report, assignment):
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite":
         return None
-    report = Path(report)
-    stream = _open_lock(report.with_name(f".{report.name}.run.lock"))
+    stream = _open_lock(run_lock_path(report))
     try:
         fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
