@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -44,18 +45,39 @@ def submit(root, students):
         course.submit(root, name, ASSIGNMENT, FIXTURE_FOLDER / f"{fixture}.ipynb")
 
 
+class Run:
+    """``coursekit grade ASSIGNMENT STUDENTS --json`` started in the course ``root`` (one worker).
+
+    Its output goes to files, not pipes: a run killed with SIGKILL leaves its worker processes to
+    notice and exit, and they must not hold the test up.
+    """
+
+    def __init__(self, root, students):
+        command = [os.path.join(sys.prefix, "bin", "coursekit"), "grade", ASSIGNMENT, *students, "--json",
+                   "--workers", "1", "--timeout", "120"]
+        self.out, self.err = (tempfile.TemporaryFile("w+") for _ in range(2))
+        self.process = subprocess.Popen(command, cwd=root, env=environment(), stdout=self.out,
+                                        stderr=self.err)
+
+    def wait(self):
+        """Wait for the run; return its exit code, what it printed and what it logged."""
+        code = self.process.wait(timeout=900)
+        texts = []
+        for stream in (self.out, self.err):
+            stream.seek(0)
+            texts.append(stream.read())
+            stream.close()
+        return code, *texts
+
+
 def start(root, students):
-    """``coursekit grade ASSIGNMENT STUDENTS --json`` started in the course ``root`` (one worker)."""
-    command = [os.path.join(sys.prefix, "bin", "coursekit"), "grade", ASSIGNMENT, *students, "--json",
-               "--workers", "1", "--timeout", "120"]
-    return subprocess.Popen(command, cwd=root, env=environment(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return Run(root, students)
 
 
 def finish(run):
     """The JSON a started run printed; it must have succeeded."""
-    out, err = run.communicate(timeout=600)
-    assert run.returncode == 0, err[-3000:]
+    code, out, err = run.wait()
+    assert code == 0, err[-3000:]
     assert "database is locked" not in out + err
     return json.loads(out)
 
@@ -124,10 +146,10 @@ def test_a_grader_killed_halfway_costs_the_other_nothing_and_resumes(pg_course):
     other = {"other-wrong-rsm": "wrong-rsm-transposed"}
     submit(pg_course, {**killed, **other})
     victim, survivor = start(pg_course, sorted(killed)), start(pg_course, sorted(other))
-    while not recorded(pg_course, killed) and victim.poll() is None:
+    while not recorded(pg_course, killed) and victim.process.poll() is None:
         time.sleep(0.2)
-    victim.send_signal(signal.SIGKILL)
-    victim.communicate()
+    victim.process.send_signal(signal.SIGKILL)
+    victim.wait()
     done_before = recorded(pg_course, killed)
     assert finish(survivor)["graded"] == 1
     resumed = finish(start(pg_course, sorted(killed)))
@@ -141,12 +163,11 @@ def test_with_sqlite_a_second_run_stops_at_once_and_says_why(tmp_path):
     make_class(root, students)
     first = start(root, sorted(students))
     lock = run_lock_path(report_path(coursedir(root), ASSIGNMENT))
-    while first.poll() is None and not held(lock, first):
+    while first.process.poll() is None and not held(lock, first.process):
         time.sleep(0.1)
-    second = start(root, sorted(students))
-    out, err = second.communicate(timeout=300)
+    code, out, err = start(root, sorted(students)).wait()
     finish(first)
-    assert second.returncode == 2, out + err
+    assert code == 2, out + err
     assert "takes one writer at a time" in err and "database is locked" not in out + err
     assert_every_outcome_recorded(root, students)
 

@@ -30,7 +30,7 @@ from nbconvert.exporters import NotebookExporter
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute
 
-from coursekit.grading.bootstrap.processes import alive
+from coursekit.grading.bootstrap.processes import alive, zombie
 from coursekit.grading.kernels.templates import KernelTemplate
 from coursekit.grading.kernels.warm import WarmKernels, kernel_environment, worker_name
 from coursekit.grading.notebooks import write_files
@@ -221,7 +221,7 @@ def start(snapshot, coordinator):
 
 def _watch_parent(coordinator):
     parent = os.getppid()
-    while os.getppid() == parent and alive(coordinator):
+    while os.getppid() == parent and alive(coordinator) and not zombie(coordinator):  # killed, not reaped
         time.sleep(0.5)
     for each in list(_workers.values()):
         each.kernels.close()
