@@ -149,8 +149,9 @@ def test_a_grader_killed_halfway_costs_the_other_nothing_and_resumes(pg_course):
     while not recorded(pg_course, killed) and victim.process.poll() is None:
         time.sleep(0.2)
     victim.process.send_signal(signal.SIGKILL)
-    victim.wait()
+    assert victim.wait()[0] == -signal.SIGKILL
     done_before = recorded(pg_course, killed)
+    assert done_before and done_before != set(killed)  # killed halfway through its section
     assert finish(survivor)["graded"] == 1
     resumed = finish(start(pg_course, sorted(killed)))
     assert not done_before & {o["student"] for o in resumed["outcomes"]}  # nothing graded twice

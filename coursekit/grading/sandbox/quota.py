@@ -9,9 +9,10 @@ working folder, its exports, its ``/tmp``) then shares one bound, and a write pa
 with ``ENOSPC`` in the student's code, not on the machine. The tmpfs lives in memory and
 is charged to the job's memory cgroup; unmounting it at the end of the job frees it all.
 
-Measured on the grading machine (Debian 12, kernel namespaces under root): a tmpfs mount
-and unmount cost well under a millisecond each; a loop-mounted filesystem needs a loop
-device and an ``mkfs`` per job, and project quotas need a filesystem mounted with them.
+Measured on this kind of machine (Debian 12, 2 cores, as root, shared with other work): a
+tmpfs of 384 MB mounted and unmounted took 0.7 ms the pair (200 in a row); a loop-mounted
+ext4 file of the same size took 0.32 s per job (``truncate``, ``mkfs.ext4``, ``mount -o
+loop``, ``umount``); project quotas need the disk to be mounted with them, which it is not.
 
 A worker killed before it closes its sandbox leaves its tmpfs mounted: the slot's lock file
 names the mount, and the next job to take that slot unmounts it first (``release_stale``).

@@ -1,13 +1,14 @@
 """The exercise is correct, but before every later cell runs, the kernel writes five thousand small
 files where ``check`` writes its exports, all named as exports of the exercise.
 
-The worker reads at most ``MAX_EXPORTS_PER_CELL`` exports of a cell and deletes the rest unread: the
-grade cell that ran with them scores zero with that reason; the other exercises keep their points.
+The worker reads at most ``MAX_EXPORTS_PER_CELL`` exports of a cell and deletes the rest unread (each
+"too many exports in one cell"); the trusted judge finds the ones read malformed. The grade cell that
+ran with them scores zero with that reason, the run goes on, and the other exercises keep their points.
 """
 
 from _attack import submission as attack
 
-EXPECTED = {"status": "scored", "lost": "exercise", "message": "too many exports in one cell"}
+EXPECTED = {"status": "scored", "lost": "exercise", "message": "could not read what check exported"}
 
 ATTACK = '''
 import os as _os
