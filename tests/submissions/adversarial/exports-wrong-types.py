@@ -14,14 +14,14 @@ ATTACK = '''
 import json as _json
 import os as _os
 
-import coursekit.check as _check
+from coursekit.check import FORMAT as _FORMAT
 
 
 def _wrong(*_args):
     folder = _os.environ.get("COURSEKIT_EXPORT")
     if not folder:
         return
-    head = {"format": _check.FORMAT, "name": "{exercise}"}
+    head = {"format": _FORMAT, "name": "{exercise}"}
     values = [
         {**head, "cases": "all passed"},
         {**head, "cases": [1, 2, 3]},
