@@ -9,12 +9,19 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install demo test test-fast sync release fixtures lint benchmarks otter otter-check
 
-install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap
+# Debian's PostgreSQL server: the tests start throwaway clusters of it (tests/support/postgres.py)
+PG_CTL := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) /usr/lib/postgresql/15/bin/pg_ctl)
+
+install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap $(PG_CTL)
 
 # bubblewrap runs every student notebook in a sandbox (coursekit grade's secure mode)
 /usr/bin/bwrap:
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y bubblewrap
+
+$(PG_CTL):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "the kit needs Python 3.11"'

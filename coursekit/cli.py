@@ -228,6 +228,8 @@ def grade(
     force: bool = typer.Option(False, "--force", help="Grade again submissions that are up to date."),
     timeout: int = typer.Option(None, "--timeout", help="Seconds a cell may run (default: nbgrader's)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run as JSON instead of a table."),
+    disk_quota: int = typer.Option(None, "--disk-quota", min=16, help=(
+        "MB that each sandboxed notebook may write in all, its folder and its /tmp (default 384).")),
     insecure: bool = typer.Option(False, "--insecure", help=(
         "Run the checks inside unsandboxed kernels, as stock nbgrader does: student code can read "
         "the solutions and write the gradebook. Only for machines that cannot sandbox.")),
@@ -249,8 +251,10 @@ def grade(
     # torch & co. are imported by the kernels' template while the engine imports nbgrader
     sources = sorted(Path("source", assignment).glob("*.ipynb"))  # nbgrader's default layout
     template = grading.start_template(not insecure, sources) if executor == "local" else None
+    limits = grading.Limits(disk_bytes=disk_quota * 2**20) if disk_quota else grading.Limits()
     options = grading.GradingOptions(workers=workers, executor=executor, scheduler=scheduler, force=force,
-                                     timeout=timeout, secure=not insecure, require_verified=require_verified)
+                                     timeout=timeout, secure=not insecure, limits=limits,
+                                     require_verified=require_verified)
     try:
         run = grading.grade(".", assignment, students, options, template=template,
                             progress=grading.LiveProgress(grading.console_for_tables(stderr=True)))
@@ -261,7 +265,7 @@ def grade(
                    "installs bubblewrap; run as root), or pass --insecure to grade in unsandboxed "
                    "kernels as stock nbgrader does.", err=True)
         raise typer.Exit(2) from None
-    except (LookupError, ValueError) as error:
+    except (LookupError, ValueError, grading.GradebookBusyError) as error:
         typer.echo(f"coursekit grade: {error}", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:

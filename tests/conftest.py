@@ -141,7 +141,8 @@ def engine_grader(tmp_path_factory, releases):
 
 NEEDED = pytest.StashKey[list]()
 #: Fixtures that grade a class, start a kernel template or run ``otter``: a test that uses one is ``slow``.
-SLOW_FIXTURES = {"graded_course", "engine_grader", "engine_course", "template", "exported", "plain_class"}
+SLOW_FIXTURES = {"graded_course", "engine_grader", "engine_course", "template", "exported", "plain_class",
+                 "postgres"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -175,3 +176,13 @@ def parametrized(metafunc, name):
         if name in ([n.strip() for n in names.split(",")] if isinstance(names, str) else names):
             return True
     return False
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (``support.postgres.Cluster``), stopped at its end."""
+    from support.postgres import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()

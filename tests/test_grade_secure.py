@@ -119,6 +119,7 @@ def attacked_class(tmp_path_factory, limits_in_force, request):
     root = tmp_path_factory.mktemp("adversarial") / "course"
     exercise = make_class(root, sorted(builders()))
     before = fingerprint(root)
+    MOUNTS_BEFORE.update(job_mounts())
     run = grading.grade(root, ASSIGNMENT, options=grading.GradingOptions(workers=2, timeout=10))
     return root, exercise, run, before
 
@@ -176,6 +177,17 @@ def test_no_network_in_the_sandbox(attacked_class):
 
 def test_nothing_of_the_jobs_survives(attacked_class):
     assert not job_processes()
+    assert job_mounts() <= MOUNTS_BEFORE  # the jobs' tmpfs (their disk quota), the disk filler's too
+
+
+def job_mounts():
+    """The mount points of job folders' tmpfs (``sandbox.quota``) now mounted."""
+    with open("/proc/self/mountinfo") as mounts:
+        return {line.split()[4] for line in mounts if "coursekit-job" in line}
+
+
+#: Job tmpfs mounted before the attacked class was graded (left by a worker killed in an earlier test).
+MOUNTS_BEFORE: set[str] = set()
 
 
 def solution_output(root, student, exercise):

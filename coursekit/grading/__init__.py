@@ -15,12 +15,13 @@ on first use: ``coursekit grade`` starts its kernel template (``start_template``
 engine's imports.
 """
 
-__all__ = ["FAILED", "SCORED", "GradingOptions", "GradingRun", "LiveProgress", "Limits", "Outcome",
-           "Progress",
+__all__ = ["FAILED", "SCORED", "GradebookBusyError", "GradingOptions", "GradingRun", "LiveProgress", "Limits",
+           "Outcome", "Progress",
            "SandboxError", "console_for_tables", "default_workers", "grade", "load_report", "outcome_table",
            "start_template", "write_report"]
 
 _HOMES = {"grade": "coordinator.engine", "GradingRun": "coordinator.engine", "Progress": "coordinator.engine",
+          "GradebookBusyError": "coordinator.claims",
           "GradingOptions": "options", "Limits": "sandbox.limits", "SandboxError": "sandbox.box",
           "FAILED": "outcome", "SCORED": "outcome", "Outcome": "outcome",
           "load_report": "coordinator.ledger", "default_workers": "coordinator.executors",

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from nbgrader.preprocessors import Execute
 
-from coursekit.grading.coordinator.ledger import write_atomically
+from coursekit.grading.coordinator.ledger import report_path, write_atomically
 from coursekit.grading.outcome import CellLimits, Job, now
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def cache_path(coursedir, assignment):
     folder = os.environ.get("COURSEKIT_CALIBRATION_CACHE")
     if folder:
         return Path(folder) / f"{assignment}.json"
-    return Path(coursedir.root) / coursedir.autograded_directory / assignment / "reference-cell-times.json"
+    return report_path(coursedir, assignment).parent / "reference-cell-times.json"
 
 
 def read_cache(path):

@@ -6,7 +6,8 @@ to an executor a few at a time and records every result as it arrives: the
 gradebook and ``autograded/`` first, then the grading report. A run killed at
 any point loses at most the submissions in flight; the next run grades them,
 and only them. Recording a submission twice overwrites the same gradebook
-rows, so no grade is ever doubled.
+rows, so no grade is ever doubled. Runs on the same assignment at once share
+the work through claims on its submissions (``claims``).
 """
 
 import dataclasses
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from coursekit import course
 from coursekit.grading.coordinator import calibration, executors, snapshot, submissions
+from coursekit.grading.coordinator.claims import Claims, sqlite_run_lock
 from coursekit.grading.coordinator.ledger import Ledger, report_path
 from coursekit.grading.coordinator.recorder import Recorder, graded_students
 from coursekit.grading.kernels.modules import PREWARMED_MODULES
@@ -166,7 +168,9 @@ def _grade(root, assignment, students, options, progress, template, start):
         raise UnverifiedCellsError(f"--require-verified, and {len(unverified)} grade cells of {assignment} "
                                    f"are kernel-reported ({why}): {', '.join(unverified)}")
     found = submissions.find(coursedir, assignment, snap.notebooks, students)
-    ledger = Ledger(report_path(coursedir, assignment), assignment)
+    path = report_path(coursedir, assignment)
+    run_lock = sqlite_run_lock(coursedir.db_url, path, assignment)
+    ledger = Ledger(path, assignment)
     run = GradingRun(assignment=assignment, report=str(ledger.path), secure=options.secure, trust=snap.trust)
     try:
         graded = graded_students(coursedir, snap)
@@ -187,6 +191,8 @@ def _grade(root, assignment, students, options, progress, template, start):
         progress.start(run, len(todo))
         _dispatch(todo, snap, coursedir, ledger, run, progress, options, template)
     finally:
+        if run_lock is not None:
+            run_lock.close()
         run.seconds = time.monotonic() - start
     progress.finish(run)
     return run
@@ -207,10 +213,26 @@ def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
         run.executor = pool.describe()
         log.info("grading %d submissions on %s", len(waiting), run.executor)
     recorder = Recorder(coursedir, snap, snap.config, judge)
+    claims = Claims(ledger.path)
+    before = {item.student: ledger.outcome(item.student) for item in [*problems, *waiting]}
+
+    def claim(student, wait=False):
+        """Claim ``student``'s submission: True (ours), None (another run's) or False (graded since)."""
+        if not claims.take(student, wait):
+            return None
+        stored = ledger.stored(student)
+        if stored is not None and not stored.retry and _changed(stored, before[student]):
+            claims.release(student)  # another run recorded it while this one ran
+            run.up_to_date.append(student)
+            progress.advance(stored)
+            log.info("%s: graded by another run", student)
+            return False
+        return True
 
     def finish(job, result):
         outcome = recorder.record(job, result)
         ledger.record(outcome)
+        claims.release(job.student)
         run.outcomes.append(outcome)
         progress.advance(outcome)
         log.info("%s: %s", outcome.student, outcome.status)
@@ -218,12 +240,14 @@ def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
     cancel = True
     try:
         for job in problems:
-            finish(job, Result(student=job.student, reason=job.problem))
+            if claim(job.student, wait=True):  # recording it takes no time: wait for another run's
+                finish(job, Result(student=job.student, reason=job.problem))
         if pool is not None:
             limits = calibration.cell_limits(coursedir, snap, pool)
-            _run_jobs(waiting, snap, pool, options, finish, limits)
+            _run_jobs(waiting, snap, pool, options, finish, claim, limits)
         cancel = False
     finally:
+        claims.close()
         try:
             if judge is not None:
                 judge.close()  # its thread must not outlive the run
@@ -235,23 +259,37 @@ def _dispatch(todo, snap, coursedir, ledger, run, progress, options, template):
                 recorder.close()
 
 
-def _run_jobs(waiting, snap, pool, options, finish, limits=None):
+def _run_jobs(waiting, snap, pool, options, finish, claim, limits=None):
     """Hand ``waiting`` to ``pool`` a few at a time, and ``finish`` each as its result arrives.
 
-    Every job carries the calibrated cell time ``limits`` (None: nbgrader's timeout).
+    A job is handed out only once ``claim`` has it; those another run is grading wait until
+    the rest are handed out, then for that run (``claim(student, wait=True)``). Every job
+    carries the calibrated cell time ``limits`` (None: nbgrader's timeout).
     """
     local = options.workers or executors.default_workers()
     window = 2 * local if options.executor == "local" else len(waiting)
     running: dict[Future, Job] = {}
     attempts: dict[str, int] = {}
-    while waiting or running:
+    deferred: list = []  # claimed by another run
+    while waiting or running or deferred:
+        if not waiting and not running:  # nothing else to do: wait for the other run's claim
+            item = deferred.pop(0)
+            if claim(item.student, wait=True):
+                waiting.append(item)
         while waiting and len(running) < window:
             item = waiting.pop(0)
+            mine = claim(item.student)
+            if mine is None:
+                deferred.append(item)
+            if not mine:
+                continue
             job = item if isinstance(item, Job) else dataclasses.replace(item.job(snap.version),
                                                                          cell_limits=limits)
             if options.executor == "local":  # the last jobs warm no kernel: none follows them on their worker
                 job = dataclasses.replace(job, warm_next=len(waiting) >= local)
             running[pool.submit(job)] = job
+        if not running:  # only claims of other runs are left: wait for them (above)
+            continue
         for future in pool.wait(list(running)):
             job = running.pop(future)
             try:
@@ -269,3 +307,10 @@ def _run_jobs(waiting, snap, pool, options, finish, limits=None):
                                 reason=f"the worker grading it failed: {type(error).__name__}: {error}")
             log.debug("%s: result from %s", job.student, result.worker or "no worker")
             finish(job, result)
+        waiting += deferred  # tried again, without waiting, now that a job has finished
+        deferred.clear()
+
+
+def _changed(stored, before):
+    """Whether the report's entry ``stored`` differs from the one this run started with (``before``)."""
+    return before is None or stored.as_dict() != before.as_dict()

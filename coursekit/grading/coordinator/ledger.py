@@ -10,8 +10,14 @@ submission is recorded, so a run killed at any moment leaves it either
 before or after that submission, never half-written. A later run reads it to
 grade only what is left or what changed, and people and scripts read it for
 scores, reasons and timings.
+
+Several runs may grade the same assignment at once (``claims``): each records
+under an exclusive lock on ``.<report name>.lock`` beside the report, reading
+the report again and changing only its own student's entry, so no run's
+outcome erases another's.
 """
 
+import fcntl
 import json
 import os
 import tempfile
@@ -106,11 +112,27 @@ class Ledger:
         entries = sorted(self.data["submissions"].items())
         return {student: Outcome.from_dict(entry) for student, entry in entries}
 
+    def stored(self, student):
+        """The outcome of ``student`` in the report as it is now on disk (other runs' too), or None."""
+        try:
+            entry = (read_report(self.path) or {"submissions": {}})["submissions"].get(student)
+        except ValueError:
+            return None
+        return Outcome.from_dict(entry) if entry else None
+
     def record(self, outcome):
-        """Add or replace ``outcome`` and rewrite the report atomically."""
-        self.data["submissions"][outcome.student] = outcome.as_dict()
-        self.data["updated"] = now()
-        write_atomically(self.path, json.dumps(self.data, indent=1, sort_keys=True) + "\n")
+        """Add or replace ``outcome`` in the report as other runs left it, and rewrite it atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(f".{self.path.name}.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, or when the run dies
+            try:
+                stored = read_report(self.path) or {"submissions": {}}
+                self.data["submissions"].update(stored["submissions"])
+            except ValueError:  # damaged since this run started: this run's entries are kept
+                pass
+            self.data["submissions"][outcome.student] = outcome.as_dict()
+            self.data["updated"] = now()
+            write_atomically(self.path, json.dumps(self.data, indent=1, sort_keys=True) + "\n")
 
 
 def load_report(coursedir, assignment: str) -> dict[str, Outcome]:

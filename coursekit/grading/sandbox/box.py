@@ -9,7 +9,9 @@ Secure mode runs every submission's kernel in a sandbox of its own:
   the ``coursekit`` package alone at ``/opt/coursekit`` (never the course
   directory: ``reference``, ``source/``, ``release/``, the gradebook and the
   other students' files do not exist there). The job folder is the only
-  writable bind; ``/tmp`` is a small private tmpfs. The network namespace
+  writable bind, and the sandbox's ``/tmp`` is a folder in it; the job
+  folder is a size-limited tmpfs (``sandbox.quota``), so everything the
+  kernel can write is bounded in total. The network namespace
   has no interface but loopback; the kernel talks to the grader over ipc
   sockets in the job folder.
 - **An unprivileged uid per job slot** (``BASE_UID + slot``, held with a lock
@@ -42,6 +44,7 @@ from pathlib import Path
 
 import coursekit
 from coursekit.grading.bootstrap.processes import zombie
+from coursekit.grading.sandbox import quota
 
 LAUNCHER = str(Path(__file__).parent.parent / "bootstrap" / "launcher.py")
 SANDBOXED = "coursekit-sandboxed"
@@ -87,8 +90,7 @@ def bwrap_command(job, uid, limits, python=None, info_fd=None):
                "--unshare-cgroup-try", "--die-with-parent", "--cap-drop", "ALL",
                "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP",
                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
-               "--proc", "/proc", "--dev", "/dev",
-               "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+               "--proc", "/proc", "--dev", "/dev", "--bind", str(Path(job) / "tmp"), "/tmp"]
     for name in ("bin", "sbin", "lib", "lib64", "lib32", "libx32"):
         target = f"/{name}"
         if os.path.islink(target):
@@ -176,8 +178,9 @@ class Sandbox:
     job : Path
         The job folder, bound read-write at the same path inside the sandbox: ``ipc/``
         (connection file and sockets), ``work/`` (the notebook's files, the kernel's working
-        folder), ``exports/`` (what ``coursekit.check`` exports). The job folder itself is
-        root's, so the kernel cannot replace those folders with links.
+        folder), ``exports/`` (what ``coursekit.check`` exports), ``tmp/`` (the sandbox's
+        ``/tmp``). The job folder itself is root's, so the kernel cannot replace those folders
+        with links; it is a tmpfs of ``limits.disk_bytes`` bytes (``sandbox.quota``).
     """
 
     def __init__(self, parent, limits):
@@ -186,8 +189,16 @@ class Sandbox:
         self.uid = BASE_UID + self.slot
         self.job = Path(parent) / f"job-{self.slot}-{os.getpid()}-{time.monotonic_ns()}"
         self.job.mkdir(mode=0o755)
+        quota.release_stale(self._lock)
+        quota.claim(self._lock, self.job)
+        try:
+            quota.mount(self.job, limits.disk_bytes, limits.disk_files)
+        except OSError as error:
+            self.job.rmdir()
+            self._lock.close()
+            raise SandboxError(str(error)) from None
         os.chmod(self.job, 0o755)
-        for name, mode in (("ipc", 0o700), ("work", 0o711), ("exports", 0o700)):  # bwrap enters work
+        for name, mode in (("ipc", 0o700), ("work", 0o711), ("exports", 0o700), ("tmp", 0o1777)):
             (self.job / name).mkdir(mode=mode)
             os.chmod(self.job / name, mode)
             os.chown(self.job / name, self.uid, self.uid)
@@ -204,6 +215,10 @@ class Sandbox:
     def exports(self):
         """The folder ``coursekit.check`` writes observations into."""
         return self.job / "exports"
+
+    def disk_note(self):
+        """A note for the outcome when the kernel used up the job's disk quota, else None."""
+        return quota.full_note(self.job, self.limits.disk_bytes, self.limits.disk_files)
 
     def _make_cgroups(self):
         roots = cgroup_roots()
@@ -324,6 +339,7 @@ class Sandbox:
             self._holder.wait(10)
         for folder in self.cgroups:
             _remove_cgroup(folder)
+        quota.unmount(self.job)
         shutil.rmtree(self.job, ignore_errors=True)
         self._lock.close()
 
@@ -356,7 +372,7 @@ def _take_slot():
     """Lock a free job slot (across processes and runs); return it and the open lock file."""
     STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
     for slot in range(SLOTS):
-        stream = open(STATE / f"slot-{slot}.lock", "a")  # noqa: SIM115 -- held for the kernel's life
+        stream = open(STATE / f"slot-{slot}.lock", "a+")  # noqa: SIM115 -- held for the kernel's life
         try:
             fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -31,10 +31,11 @@ def safe_read(folder, name, max_bytes):
         return None
     finally:
         os.close(directory)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # a folder, say: Python cannot even wrap it in a file object
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return None
         if info.st_size > max_bytes:
             raise ValueError(f"{info.st_size} bytes, more than the {max_bytes} allowed")
         data = stream.read(max_bytes + 1)

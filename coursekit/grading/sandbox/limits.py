@@ -20,8 +20,11 @@ class Limits:
         CPU bandwidth of the whole job (cgroup ``cpu``), in cores.
     file_bytes : int
         Largest file a process may write (``RLIMIT_FSIZE``).
-    tmp_bytes : int
-        Size of the private ``/tmp``.
+    disk_bytes : int
+        Everything the job may write, in total: its folder (the notebook's files, the
+        exports) and its ``/tmp`` share one tmpfs of this size (``sandbox.quota``).
+    disk_files : int
+        Files and folders the job may create, in total (the tmpfs's inodes).
     """
 
     memory_bytes: int = 3 * 2**30
@@ -29,4 +32,5 @@ class Limits:
     cpu_seconds: int = 1800
     cpu_cores: float = 1.0
     file_bytes: int = 256 * 2**20
-    tmp_bytes: int = 256 * 2**20
+    disk_bytes: int = 384 * 2**20
+    disk_files: int = 100_000

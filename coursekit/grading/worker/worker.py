@@ -32,7 +32,7 @@ from nbconvert.exporters import NotebookExporter
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute
 
-from coursekit.grading.bootstrap.processes import alive
+from coursekit.grading.bootstrap.processes import alive, zombie
 from coursekit.grading.kernels.templates import KernelTemplate
 from coursekit.grading.kernels.warm import WarmKernel, WarmKernels, kernel_environment, worker_name
 from coursekit.grading.notebooks import write_files
@@ -203,6 +203,7 @@ class Worker:
             stage.append(preprocessor)
         previous = os.environ.get("NBGRADER_EXECUTION")
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # for a kernel nbclient starts itself
+        disk = None
         try:
             text, _ = self.exporter(stage).from_notebook_node(nb, resources)
             skip, used = keep
@@ -215,11 +216,13 @@ class Worker:
             else:
                 os.environ["NBGRADER_EXECUTION"] = previous
             for kernel in kernels:
+                disk = (kernel.sandbox.disk_note() if kernel.sandbox is not None else None) or disk
                 self.kernels.release(kernel)
         exports = (execute.exports if execute is not None else {}) if self.secure else None
+        notes = kept_notes + ([disk] if disk else [])
         if execute is None:
-            return text, 0.0, kept_notes, exports, {}, kept
-        return text, execute.cell_seconds, execute.notes + kept_notes, exports, execute.cell_times, kept
+            return text, 0.0, notes, exports, {}, kept
+        return text, execute.cell_seconds, execute.notes + notes, exports, execute.cell_times, kept
 
     def _take_kernel(self, kernels, folder, files, resources, warm_next):
         """Take a warm kernel into ``kernels`` with the notebook's files in its sandbox; its export folder."""
@@ -277,7 +280,7 @@ def start(snapshot, coordinator):
 
 def _watch_parent(coordinator):
     parent = os.getppid()
-    while os.getppid() == parent and alive(coordinator):
+    while os.getppid() == parent and alive(coordinator) and not zombie(coordinator):  # killed, not reaped
         time.sleep(0.5)
     for each in list(_workers.values()):
         each.kernels.close()
