@@ -8,7 +8,7 @@ each cell took. A submission's cell may then run ``max(floor, factor x reference
 never more than nbgrader's timeout (``outcome.CellLimits``); a cell the reference does not
 have gets the limit of its longest cell.
 
-The times are cached in ``autograded/<assignment>/reference-cell-times.json`` (or the
+The times are cached in ``reports/<assignment>/reference-cell-times.json`` (or the
 folder ``COURSEKIT_CALIBRATION_CACHE`` names, which the tests share), keyed by the
 assignment's fingerprint (``AssignmentSnapshot.version``: its cells, sources and files)
 and the mode: a changed assignment is measured again, an unchanged one never.
