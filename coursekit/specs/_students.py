@@ -16,9 +16,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from coursekit.spec import ExerciseSpec, StudentError, as_array, call, compare, seeded
+from coursekit.spec import ExerciseSpec, StudentError, as_array, call, compare, seeded, stand_ins
 from coursekit.specs._networks import close, mlp, scalar
-from coursekit.specs._teacher_student import stand_ins
 
 
 def teacher_problem(seed, n_in, width, depth, sigma, n_examples):
