@@ -172,9 +172,10 @@ class WidthSweep(ExerciseSpec):
 
     name = "width_sweep"
     assignment = "depth_vs_width"
-    summary = ("for each width in order: student = make_MLP(n_in, width, 2), trained with "
+    summary = ("for each width: student = make_MLP(n_in, width, 2), trained with "
                "train_model(student, X_train, y_train, n_epochs, lr, ...) and measured with "
-               "compute_loss(student, X_test, y_test); both errors divided by y_test.var().")
+               "compute_loss(student, X_test, y_test); both errors divided by y_test.var(), listed in the "
+               "order of widths.")
 
     def cases(self):
         return [{"seed": 61, "n_in": 4, "n_train": 150, "n_test": 400, "widths": [3, 8, 5], "n_epochs": 7,
