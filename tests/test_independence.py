@@ -19,7 +19,7 @@ import torch
 from support.course import ASSIGNMENTS, ROOT
 from torch import nn
 
-from coursekit import build, check
+from coursekit import build, check, scenarios
 from coursekit.specs import all_specs
 
 
@@ -99,3 +99,13 @@ def test_a_sweep_is_judged_whatever_the_order_of_its_students():
     check("width_sweep", namespace["width_sweep"])
     with pytest.raises(AssertionError, match="one student per width"):
         check("width_sweep", namespace["sweep_skipping_a_width"])
+
+
+@pytest.mark.parametrize(("assignment", "caller", "helpers"), CHAINS, ids=[c for _, c, _ in CHAINS])
+def test_every_chain_has_a_fixture_with_a_wrong_helper_and_a_right_caller(assignment, caller, helpers):
+    """Graded in every mode by the fixture tests, where it may lose its helper's cells only."""
+    fixtures = scenarios.scenarios(assignment, ROOT).values()
+    for helper in helpers:
+        assert [case.name for case in fixtures if case.name.startswith("wrong-") and case.start == "reference"
+                and helper in case.functions and caller not in case.functions], (
+            f"no wrong-* fixture gets {helper} wrong and leaves {caller} right")
