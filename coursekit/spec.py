@@ -124,6 +124,37 @@ def seeded(seed):
         torch.random.set_rng_state(states[2])
 
 
+@contextlib.contextmanager
+def stand_ins(fn, replacements):
+    """Replace other exercises by the spec's stand-ins while ``fn`` is observed, then restore them.
+
+    The independence of grade cells: an exercise that calls other exercises (its
+    helpers) is observed with the helpers replaced, in the namespace ``fn`` looks its
+    globals up in (the notebook's), by stand-ins its spec defines. A stand-in keeps
+    the helper's contract (shapes, in-place changes, which random stream it draws
+    from) but is not its solution (it draws from another distribution or returns
+    made-up numbers), and it records how it is called. The same stand-ins serve the
+    student's function and the reference's, in the kernel and in the sandbox, so a
+    wrong helper costs only the helper's own points and both modes see the same.
+
+    Parameters
+    ----------
+    fn : callable
+        The function observed (its ``__globals__`` is the notebook's namespace).
+    replacements : dict of str to callable
+        Stand-ins by the names of the exercises they replace.
+    """
+    namespace = getattr(fn, "__globals__", {})
+    saved = {name: namespace[name] for name in replacements if name in namespace}
+    namespace.update(replacements)
+    try:
+        yield
+    finally:
+        for name in replacements:
+            namespace.pop(name, None)
+        namespace.update(saved)
+
+
 def compare(label, got, want, rtol=1e-5, atol=1e-8):
     """Compare two arrays and describe the first way they differ.
 

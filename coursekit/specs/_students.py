@@ -3,8 +3,9 @@
 ``train_deep_student`` and ``train_quasi_linear_student`` are graded by what they
 achieve on a small teacher-student problem built here, and by how they train:
 they run with stand-ins for ``make_MLP``, ``initialize_layers`` and ``train_model``
-that behave like the notebook's (the student's own ``initialize_layers`` and
-``train_model`` are graded elsewhere, so a mistake there costs nothing here) but
+that keep the notebook's contracts without being their solutions (uniform weights
+of the right scale, AMSGrad instead of Adam; the student's own ``initialize_layers``
+and ``train_model`` are graded elsewhere, so a mistake there costs nothing here) and
 draw every initial weight from a generator seeded by the case, so that a correct
 function gets the same student whatever else it draws. ``chi_1`` is compared with
 the reference for weight scales on both sides of the boundary sigma_w = 1.
@@ -16,9 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from coursekit.spec import ExerciseSpec, StudentError, as_array, call, compare, seeded
+from coursekit.spec import ExerciseSpec, StudentError, as_array, call, compare, seeded, stand_ins
 from coursekit.specs._networks import close, mlp, scalar
-from coursekit.specs._teacher_student import stand_ins
 
 
 def teacher_problem(seed, n_in, width, depth, sigma, n_examples):
@@ -36,8 +36,12 @@ def teacher_problem(seed, n_in, width, depth, sigma, n_examples):
 
 
 def adam_losses(net, X, y, n_epochs, lr):
-    """Full-batch Adam on the mean squared error, as the notebook's train_model; the loss per epoch."""
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    """Full-batch training on the mean squared error; the loss per epoch.
+
+    Like the notebook's train_model but with AMSGrad's variant of Adam: it trains as
+    well, and it is not train_model's solution (its losses are not Adam's).
+    """
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr, amsgrad=True)
     losses = np.zeros(n_epochs)
     for epoch in range(n_epochs):
         loss = nn.functional.mse_loss(net(X), y)
@@ -71,11 +75,15 @@ class TrainingRecorder:
         return net
 
     def initialize_layers(self, net, sigma):
-        """initialize_layers, recorded as [0, net, sigma, 0, 0]."""
+        """initialize_layers, recorded as [0, net, sigma, 0, 0]: uniform weights of std sigma / sqrt(n_in).
+
+        The scale is initialize_layers's, the distribution is not (not its solution).
+        """
         self.events.append([0, self.index(net), float(sigma), 0, 0])
         with torch.no_grad():
             for weight in net.parameters():
-                weight.normal_(0.0, float(sigma) / math.sqrt(weight.shape[1]), generator=self.generator)
+                bound = math.sqrt(3) * float(sigma) / math.sqrt(weight.shape[1])
+                weight.uniform_(-bound, bound, generator=self.generator)
 
     def train_model(self, net, X, y, n_epochs, lr, progressbar=True):
         """train_model, recorded as [1, net, n_epochs, lr, whether (X, y) is the training set]."""

@@ -7,11 +7,12 @@ are judged without literals that depend on the order of the student's draws:
 statistics of ``X`` and by ``y == net(X)``, ``create_learning_problem`` by
 properties of repeated calls (same seed, same data; the training set does not
 depend on ``n_test``; the test set depends on ``n_train``; the teacher scales
-with ``sigma_teacher``), so that a wrong ``initialize_layers`` or ``make_data``
-does not cost its points too. ``width_sweep`` runs with stand-ins for
-``train_model`` and ``compute_loss`` that record their calls, so that it is
-graded on its own, whatever the state of those two exercises. The two trained
-students and ``chi_1`` are specified in ``coursekit.specs._students``.
+with ``sigma_teacher``). Every exercise that calls other exercises runs with
+stand-ins for them (``coursekit.spec.stand_ins``), so that it is graded on its
+own: ``create_learning_problem`` (for ``initialize_layers`` and ``make_data``)
+and ``width_sweep`` (``train_model``, ``compute_loss``) in
+``coursekit.specs._teacher_student``, the two trained students and ``chi_1`` in
+``coursekit.specs._students``.
 """
 
 

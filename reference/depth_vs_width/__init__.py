@@ -27,6 +27,7 @@ from reference.depth_vs_width.plots import (
 )
 from reference.depth_vs_width.students import train_deep_student, train_quasi_linear_student
 from reference.depth_vs_width.teacher_student import (
+    call_with_stand_ins,
     compute_loss,
     create_learning_problem,
     generate_trajectories,
@@ -41,9 +42,9 @@ from reference.depth_vs_width.teacher_student import (
 )
 
 __all__ = [
-    "chi_1", "compute_loss", "create_learning_problem", "expressivity_visualization", "fixed_point_length",
-    "gaussian_expectation", "generate_trajectories", "get_num_params", "initialize_layers", "make_MLP",
-    "make_data", "plot_loss", "plot_loss_as_function_of_width", "plot_order_to_chaos",
-    "plot_students_predictions_vs_teacher_values", "predict_width", "set_seed", "train_deep_student",
-    "train_model", "train_quasi_linear_student", "width_sweep",
+    "call_with_stand_ins", "chi_1", "compute_loss", "create_learning_problem", "expressivity_visualization",
+    "fixed_point_length", "gaussian_expectation", "generate_trajectories", "get_num_params",
+    "initialize_layers", "make_MLP", "make_data", "plot_loss", "plot_loss_as_function_of_width",
+    "plot_order_to_chaos", "plot_students_predictions_vs_teacher_values", "predict_width", "set_seed",
+    "train_deep_student", "train_model", "train_quasi_linear_student", "width_sweep",
 ]
