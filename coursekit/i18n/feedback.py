@@ -26,6 +26,8 @@ FEEDBACK = "feedback"
 #: How deep a field of a pattern is translated in turn.
 DEPTH = 4
 FIELD = re.compile(r"\{(\w+)\}")
+#: A word of English prose (what a translated field should not keep).
+ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 
 def fields(pattern):
@@ -53,8 +55,8 @@ class Translator:
                 self.patterns.append((compile_pattern(entry.msgid), entry.msgstr))
             elif entry.msgctxt == FEEDBACK or (entry.msgctxt or "").startswith("summary/"):
                 self.exact[entry.msgid] = entry.msgstr
-        # the longest literal text first: the most specific pattern wins
-        self.patterns.sort(key=lambda item: -len(FIELD.sub("", item[0].pattern)))
+        # the longest literal text first: of two readings as good, the most specific pattern wins
+        self.patterns.sort(key=lambda item: -len(item[0].pattern))
 
     def text(self, english, depth=0):
         """The translation of one piece of text, or None when the catalog has none."""
@@ -62,10 +64,10 @@ class Translator:
             return self.exact[english]
         if depth >= DEPTH:
             return None
-        for regex, translation in self.patterns:
-            match = regex.fullmatch(english)
-            if match:
-                return self.fill(translation, match, depth)
+        candidates = [self.fill(translation, match, depth) for regex, translation in self.patterns
+                      for match in [regex.fullmatch(english)] if match]
+        if candidates:  # where patterns nest, the reading that leaves the fewest English words wins
+            return min(candidates, key=lambda candidate: candidate[1])[0]
         if "; " in english:
             parts = english.split("; ")
             translated = [self.text(part, depth + 1) for part in parts]
@@ -74,9 +76,16 @@ class Translator:
         return None
 
     def fill(self, translation, match, depth):
-        """The translated pattern with the matched fields, each translated in turn where it can be."""
-        values = {name: self.text(value, depth + 1) or value for name, value in match.groupdict().items()}
-        return FIELD.sub(lambda field: values[field.group(1)], translation)
+        """The translated pattern with the matched fields, each translated in turn where it can be.
+
+        Returns the text and how many English words of untranslated fields it keeps.
+        """
+        values, left = {}, 0
+        for name, value in match.groupdict().items():
+            translated = self.text(value, depth + 1)
+            left += 0 if translated is not None else len(ENGLISH_WORD.findall(value))
+            values[name] = value if translated is None else translated
+        return FIELD.sub(lambda field: values[field.group(1)], translation), left
 
     def message(self, english):
         """Translate a message line by line; lines without a translation stay as they are."""
