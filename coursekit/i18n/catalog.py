@@ -18,6 +18,7 @@ of date. Code, comments and plot labels are not translated.
 
 import ast
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,9 +204,11 @@ def entry_problems(piece, entry):
         if literal_fields(entry.msgstr) != wanted:
             return [f"the translation must be a Python string literal with the same fields {wanted}"]
         return []
-    missing = [formula for formula in (m.group(0) for m in FORMULA.finditer(piece.english))
-               if formula not in entry.msgstr]
-    return [f"formula {formula!r} is missing from the translation" for formula in missing]
+    wanted = Counter(match.group(0) for match in FORMULA.finditer(piece.english))
+    found = Counter(match.group(0) for match in FORMULA.finditer(entry.msgstr))
+    return [f"formula {formula!r} is missing from the translation"
+            + (f" ({count - found[formula]} of its {count} times)" if count > 1 else "")
+            for formula, count in wanted.items() if found[formula] < count]
 
 
 def check(assignment, language, root="."):
