@@ -74,12 +74,18 @@ def lint(assignments: list[str] = typer.Argument(None, help="Assignments (defaul
     names = assignments or build.assignments()
     for assignment in names:
         problems += [str(problem) for problem in rules.lint(assignment)]
+    report_problems(problems, "in the source notebooks",
+                    f"{len(names)} source notebooks follow the authoring rules.")
+
+
+def report_problems(problems, where, fine):
+    """Print every problem and exit 1 if there are any; otherwise print ``fine``."""
     for problem in problems:
         typer.echo(problem)
     if problems:
-        typer.echo(f"{len(problems)} problems in the source notebooks.", err=True)
+        typer.echo(f"{len(problems)} problems {where}.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{len(names)} source notebooks follow the authoring rules.")
+    typer.echo(fine)
 
 
 @app.command()
@@ -138,12 +144,8 @@ def i18n_check(editions: list[str] = typer.Argument(None, help="Editions (defaul
     found = {name: pair for name, pair in build.editions().items() if not editions or name in editions}
     problems = [problem for assignment, language in found.values()
                 for problem in edition.check(assignment, language)]
-    for problem in problems:
-        typer.echo(problem)
-    if problems:
-        typer.echo(f"{len(problems)} problems in the translations.", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"{len(found)} translated editions are complete and up to date.")
+    report_problems(problems, "in the translations",
+                    f"{len(found)} translated editions are complete and up to date.")
 
 
 @app.command()
