@@ -34,6 +34,7 @@ def change_markdown(root, cell_id, text):
 
 def test_editions_are_found_from_catalogs_and_are_not_assignments():
     assert EDITIONS == {"deep_linear_networks_ja": ("deep_linear_networks", "ja")}
+    assert catalog.catalog_path("deep_linear_networks", "ja", ROOT).parent.name == build.LOCALE
     assert "deep_linear_networks_ja" not in build.assignments(ROOT)
     assert "deep_linear_networks" in build.assignments(ROOT)
 

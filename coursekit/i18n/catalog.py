@@ -20,13 +20,12 @@ import ast
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 import polib
 
 from coursekit import build
-from coursekit.i18n.feedback import FEEDBACK, fields
+from coursekit.i18n.feedback import FEEDBACK, catalog_file, fields
 
 #: ``msgctxt`` prefixes of the entries ``update`` derives from the English source and the specs.
 SUMMARY = "summary/"
@@ -47,7 +46,7 @@ class Piece:
 
 def catalog_path(assignment, language, root="."):
     """Path of an assignment's catalog for ``language``."""
-    return Path(root) / "source" / assignment / build.LOCALE / f"{language}.po"
+    return catalog_file(root, assignment, language)
 
 
 def char_span(source, node):

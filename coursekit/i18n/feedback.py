@@ -9,7 +9,8 @@ match any text (``{label} has shape {got}, expected {want}.``) and are translate
 (a field made of parts joined by ``"; "`` part by part). A line that nothing matches stays
 English, so that a message is never lost; ``untranslated`` lists them for the tests.
 
-Only polib and the standard library: the trusted judge imports this module.
+Only polib and the standard library (the checks and the trusted judge import this module, and
+Otter's grading wheel takes what the checks import): nothing of ``coursekit.build``.
 """
 
 import functools
@@ -18,8 +19,6 @@ import re
 from pathlib import Path
 
 import polib
-
-from coursekit.build import LOCALE
 
 #: ``msgctxt`` of the hand-written pattern entries.
 FEEDBACK = "feedback"
@@ -104,11 +103,16 @@ def course_root():
     return Path(spec.origin).resolve().parent.parent
 
 
+def catalog_file(root, assignment, language):
+    """Path of ``assignment``'s catalog for ``language`` in the course ``root`` (``build.LOCALE``)."""
+    return Path(root) / "source" / assignment / "locale" / f"{language}.po"
+
+
 @functools.lru_cache(maxsize=16)
 def translator(assignment, language):
     """The ``Translator`` of ``assignment``'s catalog in ``language``, or None when there is no catalog."""
     root = course_root()
-    path = root / "source" / assignment / LOCALE / f"{language}.po" if root else None
+    path = catalog_file(root, assignment, language) if root else None
     if path is None or not path.exists():
         return None
     return Translator(polib.pofile(str(path)))
