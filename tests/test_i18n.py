@@ -122,12 +122,16 @@ def test_changed_visible_test_message_and_new_cell_are_caught(course_copy):
     grade = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_net_rsm")
     grade.source = grade.source.replace("expected (3, 3)", "expected (3, 3) items x items")
     nb.cells.insert(1, nbformat.v4.new_markdown_cell("A new paragraph."))
+    nb.cells = [c for c in nb.cells if c.id != "2a32fe22"]  # "## Setup" deleted
     nbformat.write(nb, path)
     problems = edition.check("deep_linear_networks", "ja", course_copy)
     assert any(f"{grade.id}/assert-1" in p and "changed" in p for p in problems), problems
     assert any(nb.cells[1].id in p and "no entry" in p for p in problems), problems
     done = catalog.update("deep_linear_networks", "ja", course_copy)
     assert done["added"] == [nb.cells[1].id] and done["changed"] == [f"{grade.id}/assert-1"]
+    assert done["obsolete"] == ["2a32fe22"]
+    problems = edition.check("deep_linear_networks", "ja", course_copy)
+    assert not [p for p in problems if "2a32fe22" in p], "an obsolete entry is not a problem"
 
 
 def test_missing_formula_bad_literal_and_avoided_term_are_reported(course_copy):

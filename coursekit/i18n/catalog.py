@@ -144,9 +144,10 @@ def update(assignment, language, root="."):
             entry = polib.POEntry(msgctxt=piece.context, msgid=piece.english, msgstr="")
             report["added"].append(piece.context)
         elif entry.msgid != piece.english:
-            entry.previous_msgid, entry.msgid = entry.msgid, piece.english
-            if "fuzzy" not in entry.flags:
+            if not entry.fuzzy:  # a fuzzy entry keeps the English its translation was made from
+                entry.previous_msgid = entry.msgid
                 entry.flags.append("fuzzy")
+            entry.msgid = piece.english
             report["changed"].append(piece.context)
         entry.comment = piece.note
         ordered.append(entry)
@@ -155,8 +156,7 @@ def update(assignment, language, root="."):
             entry.obsolete = True
             report["obsolete"].append(context)
     kept = [entry for entry in catalog if entry.msgctxt == FEEDBACK and not entry.obsolete]
-    gone = [entry for entry in catalog if entry.obsolete or entry.msgctxt in report["obsolete"]]
-    catalog[:] = ordered + kept + gone
+    catalog[:] = ordered + kept + [entry for entry in catalog if entry.obsolete]
     path = catalog_path(assignment, language, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     catalog.save(str(path))
