@@ -168,3 +168,6 @@ def test_feedback_patterns_translate_nested_messages():
     assert translator.untranslated("something the catalog has never seen") == [
         "something the catalog has never seen"]
     assert feedback.translate(english, "deep_linear_networks", None) == english
+    # a student's long exception message is left as it is (nested patterns would take long to match)
+    flood = "- x: net_rsm raised ValueError: " + "layer 1 (n_in=2, n_out=3): " * 100 + "the weights"
+    assert translator.message(flood) == flood

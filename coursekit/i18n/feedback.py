@@ -24,6 +24,9 @@ import polib
 FEEDBACK = "feedback"
 #: How deep a field of a pattern is translated in turn.
 DEPTH = 4
+#: Longer text is left as it is: matching nested patterns costs a time that grows fast with the length,
+#: and the text of a failure can be a student's (an exception's message, up to 2000 characters).
+MAX_LENGTH = 1000
 FIELD = re.compile(r"\{(\w+)\}")
 #: A word of English prose (what a translated field should not keep).
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
@@ -61,7 +64,7 @@ class Translator:
         """The translation of one piece of text, or None when the catalog has none."""
         if english in self.exact:
             return self.exact[english]
-        if depth >= DEPTH:
+        if depth >= DEPTH or len(english) > MAX_LENGTH:
             return None
         candidates = [self.fill(translation, match, depth) for regex, translation in self.patterns
                       for match in [regex.fullmatch(english)] if match]
