@@ -84,6 +84,19 @@ def test_code_stays_english(name, assignment, language):
             assert after.source != before.source, f"markdown cell {before.id} is not translated"
 
 
+@each_edition
+def test_translated_release_leaks_nothing(name, assignment, language):
+    text = build.release_path(name, ROOT).read_text(encoding="utf-8")
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "coursekit import", "check(", "language=", "模範解答。"):
+        assert marker not in text, marker
+    solutions = nbformat.read(build.source_path(assignment, ROOT), as_version=4)
+    for cell in solutions.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+            body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            leaked = [line for line in body.split("\n") if len(line.strip()) > 12 and line in text]
+            assert not leaked, leaked
+
+
 def test_catalogs_are_not_released():
     assert not (ROOT / "release" / "deep_linear_networks" / "locale").exists()
     assert not list((ROOT / "release").glob("**/*.po"))
