@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # The browser tests drive Debian's Chromium (never a browser downloaded by `playwright install`).
 CHROMIUM := /usr/bin/chromium
+# The Japanese edition's browser test needs a font with Japanese glyphs (Debian's Noto CJK).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install demo test test-fast sync release fixtures lint benchmarks otter otter-check
@@ -12,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian's PostgreSQL server: the tests start throwaway clusters of it (tests/support/postgres.py)
 PG_CTL := $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl) /usr/lib/postgresql/15/bin/pg_ctl)
 
-install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap $(PG_CTL)
+install: $(STAMP) $(CHROMIUM) /usr/bin/bwrap $(PG_CTL) $(CJK_FONT)
 
 # bubblewrap runs every student notebook in a sandbox (coursekit grade's secure mode)
 /usr/bin/bwrap:
@@ -28,6 +30,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(CJK_FONT):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk
 
 $(CHROMIUM):
 	$(SUDO) apt-get update
@@ -51,11 +57,12 @@ release: install       ## regenerate release/ with nbgrader
 fixtures: install      ## rebuild the fixture notebooks from their scenario files
 	$(BIN)/coursekit fixtures
 
-lint: install          ## ruff, the import contracts, mypy, and the source notebooks against the authoring rules (drift from reference/ too)
+lint: install          ## ruff, the import contracts, mypy, the source notebooks against the authoring rules (drift from reference/ too), the translations
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy coursekit/grading
 	$(BIN)/coursekit lint
+	$(BIN)/coursekit i18n check
 
 benchmarks: install    ## every benchmark under benchmarks/
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

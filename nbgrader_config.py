@@ -13,6 +13,8 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearSolutions.enforce_metadata = True
 c.ExecutePreprocessor.timeout = 300
 c.ClearMetadataPreprocessor.enabled = False
+# Translation catalogs (source/<assignment>/locale/<language>.po) are the instructors': never released.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "locale"]
 
 # Course order of the assignments (coursekit): those named here first, then the others in
 # alphabetical order of their source/ folders.

@@ -21,6 +21,8 @@ from coursekit.environment import environment
 
 #: The section of ``nbgrader_config.py`` that may give the course order: ``c.CourseKit.order = [...]``.
 ORDER_SECTION = "CourseKit"
+#: The folder of an assignment's translation catalogs, ``source/<assignment>/locale/<language>.po``.
+LOCALE = "locale"
 
 
 def assignments(root="."):
@@ -29,13 +31,39 @@ def assignments(root="."):
     An assignment is a folder ``source/<assignment>/`` holding ``<assignment>.ipynb``; there
     is no list to register it in. The course order is that of ``c.CourseKit.order`` in the
     course's ``nbgrader_config.py`` for the assignments it names, then the others in
-    alphabetical order of their folders.
+    alphabetical order of their folders. Translated editions (``editions``) are built from
+    an assignment, not assignments of their own.
     """
     folder = Path(root) / "source"
-    found = sorted(p.name for p in folder.iterdir() if source_path(p.name, root).exists()) \
+    translated = editions(root)
+    found = sorted(p.name for p in folder.iterdir()
+                   if source_path(p.name, root).exists() and p.name not in translated) \
         if folder.is_dir() else []
     order = [name for name in course_order(root) if name in found]
     return order + [name for name in found if name not in order]
+
+
+def editions(root="."):
+    """Return the translated editions of the course: edition -> (assignment, language), in course order.
+
+    A gettext catalog ``source/<assignment>/locale/<language>.po`` makes the edition
+    ``<assignment>_<language>``, its own nbgrader assignment, whose source notebook
+    ``source/<assignment>_<language>/<assignment>_<language>.ipynb`` ``coursekit i18n build``
+    writes from the English source and the catalog (``coursekit.i18n``).
+    """
+    folder = Path(root) / "source"
+    found = {}
+    for catalog in sorted(folder.glob(f"*/{LOCALE}/*.po")) if folder.is_dir() else []:
+        assignment, language = catalog.parent.parent.name, catalog.stem
+        if source_path(assignment, root).exists():
+            found[edition_name(assignment, language)] = (assignment, language)
+    order = {name: index for index, name in enumerate(course_order(root))}
+    return dict(sorted(found.items(), key=lambda item: (order.get(item[1][0], len(order)), item[0])))
+
+
+def edition_name(assignment, language):
+    """The nbgrader assignment of ``assignment``'s edition in ``language``: ``<assignment>_<language>``."""
+    return f"{assignment}_{language}"
 
 
 def course_order(root="."):

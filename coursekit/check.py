@@ -29,7 +29,7 @@ EXPORT = "COURSEKIT_EXPORT"
 FORMAT = 2
 
 
-def check(name, fn):
+def check(name, fn, language=None):
     """Check the student's implementation of the graded function ``name``.
 
     Parameters
@@ -38,6 +38,9 @@ def check(name, fn):
         The function's name (its solution cell's ``grade_id``).
     fn : callable
         The student's function.
+    language : str, optional
+        The language of the message (a translated edition's hidden tests give theirs), looked
+        up in the assignment's catalog (``coursekit.i18n.feedback``); English by default.
 
     Raises
     ------
@@ -50,7 +53,7 @@ def check(name, fn):
         return
     found = verdict.judge_cases(spec, verdict.observe_all(spec, fn))
     if found:
-        raise AssertionError(verdict.student_message(spec, found))
+        raise AssertionError(verdict.student_message(spec, found, language))
 
 
 def encode(value):

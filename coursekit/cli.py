@@ -74,19 +74,78 @@ def lint(assignments: list[str] = typer.Argument(None, help="Assignments (defaul
     names = assignments or build.assignments()
     for assignment in names:
         problems += [str(problem) for problem in rules.lint(assignment)]
+    report_problems(problems, "in the source notebooks",
+                    f"{len(names)} source notebooks follow the authoring rules.")
+
+
+def report_problems(problems, where, fine):
+    """Print every problem and exit 1 if there are any; otherwise print ``fine``."""
     for problem in problems:
         typer.echo(problem)
     if problems:
-        typer.echo(f"{len(problems)} problems in the source notebooks.", err=True)
+        typer.echo(f"{len(problems)} problems {where}.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{len(names)} source notebooks follow the authoring rules.")
+    typer.echo(fine)
 
 
 @app.command()
-def release(assignments: list[str] = typer.Argument(None, help="Assignments (default: all).")):
-    """Generate the student notebooks into ``release/`` with nbgrader."""
-    for assignment in assignments or build.assignments():
+def release(assignments: list[str] = typer.Argument(None, help="Assignments or editions (default: all).")):
+    """Generate the student notebooks into ``release/`` with nbgrader; build translated editions first."""
+    from coursekit.i18n import edition
+
+    editions = build.editions()
+    for assignment in assignments or [*build.assignments(), *editions]:
+        if assignment in editions:
+            edition.build_edition(*editions[assignment])
         typer.echo(f"released {build.release(assignment)}")
+
+
+i18n_app = typer.Typer(help="Translated editions: gettext catalogs beside the English source notebooks.",
+                       no_args_is_help=True)
+app.add_typer(i18n_app, name="i18n")
+
+
+@i18n_app.command("update")
+def i18n_update(
+    assignment: str = typer.Argument(..., help="The English assignment."),
+    language: str = typer.Argument(..., help="The language, e.g. ja."),
+):
+    """Add new pieces of the English source to the catalog; mark changed ones fuzzy; build the edition."""
+    from coursekit.i18n import catalog, edition
+
+    if assignment not in build.assignments():
+        typer.echo(f"coursekit i18n update: no assignment {assignment!r} in source/", err=True)
+        raise typer.Exit(2)
+    done = catalog.update(assignment, language)
+    for what, contexts in done.items():
+        for context in contexts:
+            typer.echo(f"{what}: {context}")
+    edition.build_edition(assignment, language)
+    typer.echo(f"{catalog.catalog_path(assignment, language)}: {len(done['added'])} added, "
+               f"{len(done['changed'])} fuzzy, {len(done['obsolete'])} obsolete")
+
+
+@i18n_app.command("build")
+def i18n_build(editions: list[str] = typer.Argument(None, help="Editions, e.g. deep_linear_networks_ja.")):
+    """Write the translated editions' source notebooks from the English sources and the catalogs."""
+    from coursekit.i18n import edition
+
+    for name, (assignment, language) in build.editions().items():
+        if not editions or name in editions:
+            stale = edition.build_edition(assignment, language)
+            typer.echo(f"{'wrote' if stale else 'unchanged'} {build.source_path(name)}")
+
+
+@i18n_app.command("check")
+def i18n_check(editions: list[str] = typer.Argument(None, help="Editions (default: all).")):
+    """Fail, naming the cells, where a translation is missing, fuzzy or translates changed English."""
+    from coursekit.i18n import edition
+
+    found = {name: pair for name, pair in build.editions().items() if not editions or name in editions}
+    problems = [problem for assignment, language in found.values()
+                for problem in edition.check(assignment, language)]
+    report_problems(problems, "in the translations",
+                    f"{len(found)} translated editions are complete and up to date.")
 
 
 @app.command()

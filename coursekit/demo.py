@@ -4,12 +4,16 @@ The class is synthetic: ``CLASS_SIZE`` students, each submitting every
 assignment as one of its fixture submissions under ``tests/submissions``
 (student ``i`` takes the ``i``-th scenario, round and round), so the score
 table shows at a glance that correct alternatives get full marks and each
-mistake loses the points of its own exercise. Grading is resumable: a demo run
-again grades only what changed.
+mistake loses the points of its own exercise. A translated edition
+(``deep_linear_networks_ja``) is graded as a class of its own, whose students hand in
+the same scenarios of its English assignment, made from the edition's release: the
+same scores, with feedback in the edition's language. Grading is resumable: a demo
+run again grades only what changed.
 """
 
 from pathlib import Path
 
+import nbformat
 from rich.table import Table
 
 from coursekit import build, course, grading, scenarios
@@ -23,8 +27,8 @@ def students(size=CLASS_SIZE):
 
 
 def handouts(root, assignment, size=CLASS_SIZE):
-    """Which fixture of ``assignment`` each student hands in: student -> scenario."""
-    found = scenarios.scenarios(assignment, root)
+    """Which fixture of ``assignment`` (of its English assignment, for an edition) each student hands in."""
+    found = scenarios.scenarios(build.editions(root).get(assignment, (assignment,))[0], root)
     names = sorted(found)
     return {student: found[names[index % len(names)]] for index, student in enumerate(students(size))}
 
@@ -33,7 +37,14 @@ def enroll(root, assignment, size=CLASS_SIZE):
     """Submit a fixture of ``assignment`` for every student; return student -> scenario."""
     enrolled = handouts(root, assignment, size)
     for student, scenario in enrolled.items():
-        course.submit(root, student, assignment, scenario.path.with_suffix(".ipynb"))
+        if scenario.assignment == assignment:
+            course.submit(root, student, assignment, scenario.path.with_suffix(".ipynb"))
+        else:  # an edition: the scenario made from the edition's release
+            path = Path(root) / "submitted" / student / assignment / f"{assignment}.ipynb"
+            text = nbformat.writes(scenario.notebook(root, release=assignment))
+            if not path.exists() or path.read_text(encoding="utf-8") != text:  # unchanged: not graded again
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
     return enrolled
 
 
@@ -59,13 +70,21 @@ def score_table(assignment, enrolled, got, max_scores):
     return table, mismatches
 
 
-def run(root=".", console=None, size=CLASS_SIZE):
-    """Run the whole demo in the course directory ``root``; return the number of surprises."""
+def run(root=".", console=None, size=CLASS_SIZE, names=None):
+    """Run the demo in the course directory ``root``; return the number of surprises.
+
+    ``names`` limits it to those assignments and editions (default: all, editions last).
+    """
     console = console or grading.console_for_tables()
     root = Path(root)
     surprises = 0
-    for assignment in build.assignments(root):
+    from coursekit.i18n import edition
+
+    editions = build.editions(root)
+    for assignment in names or [*build.assignments(root), *editions]:
         console.rule(assignment)
+        if assignment in editions:
+            edition.build_edition(*editions[assignment], root)
         console.print(f"releasing {build.release(assignment, root)}")
         enrolled = enroll(root, assignment, size)
         console.print(f"grading {len(enrolled)} submissions with coursekit grade ...")

@@ -50,9 +50,14 @@ class Scenario:
             raise ValueError(f"{self.path}: EXPECTED names unknown grade cells {sorted(unknown)}")
         return {cell: self.expected_losses.get(cell, top) for cell, top in max_scores.items()}
 
-    def notebook(self, root="."):
-        """The submission: the release notebook with this scenario's solutions filled in."""
-        return self.fill(nbformat.read(release_path(self.assignment, root), as_version=4), release_exercise)
+    def notebook(self, root=".", release=None):
+        """The submission: the release notebook with this scenario's solutions filled in.
+
+        ``release`` names another release of the same exercises to start from (a translated
+        edition, such as ``deep_linear_networks_ja``); by default the assignment's own.
+        """
+        notebook = nbformat.read(release_path(release or self.assignment, root), as_version=4)
+        return self.fill(notebook, release_exercise)
 
     def fill(self, nb, exercise_of):
         """Write this scenario's solutions into the exercise cells of a student notebook ``nb``.

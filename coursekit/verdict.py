@@ -11,6 +11,7 @@ the two modes cannot score a submission differently.
 import importlib
 import warnings
 
+from coursekit.i18n import feedback
 from coursekit.spec import StudentError
 
 
@@ -85,9 +86,13 @@ def judge_cases(spec, observed, expected=None):
     return found
 
 
-def student_message(spec, found):
-    """Turn the problems of every case into one message for the student."""
+def student_message(spec, found, language=None):
+    """Turn the problems of every case into one message for the student, in ``language`` if given.
+
+    The message is made in English and then looked up in the assignment's catalog for
+    ``language`` (``coursekit.i18n.feedback``), line by line.
+    """
     lines = [f"{spec.name} is not right yet.", *(f"- {problem}" for problem in found)]
     if spec.summary:
         lines.append(f"Hint: {spec.summary}")
-    return "\n".join(lines)
+    return feedback.translate("\n".join(lines), spec.assignment, language)

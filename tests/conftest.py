@@ -14,7 +14,7 @@ from coursekit import speedups
 
 speedups.apply()  # as the command line does, before anything imports jsonschema
 
-from support.course import ASSIGNMENTS, RELEASES, ROOT, add_assignment, class_of  # noqa: E402
+from support.course import ASSIGNMENTS, EDITIONS, RELEASES, ROOT, add_assignment, class_of  # noqa: E402
 
 from coursekit import build, course, grading, scenarios  # noqa: E402
 
@@ -57,7 +57,7 @@ class GradedClass:
         add_assignment(self.roots[0], assignment)
         for root in self.roots[1:]:
             shutil.copytree(self.roots[0], root)
-        for i, (student, notebook) in enumerate(sorted(class_of(assignment).items())):
+        for i, (student, notebook) in enumerate(sorted(class_of(assignment, folder).items())):
             course.submit(self.roots[i % SHARDS], student, assignment, notebook)
 
     def grade(self, shard):
@@ -130,7 +130,7 @@ def engine_grader(tmp_path_factory, releases):
         if (assignment, mode) not in runs:
             root = folder / mode / assignment
             add_assignment(root, assignment)
-            for student, notebook in class_of(assignment).items():
+            for student, notebook in class_of(assignment, root.parent).items():
                 course.submit(root, student, assignment, notebook)
             options = grading.GradingOptions(workers=2, secure=mode == "secure")
             runs[assignment, mode] = root, grading.grade(root, assignment, options=options)
@@ -157,7 +157,7 @@ def pytest_collection_finish(session):
     """Remember which assignments the selected tests grade, so only those are graded."""
     needed = {item.callspec.params["assignment"] for item in session.items
               if "graded_course" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
-    session.config.stash[NEEDED] = [a for a in ASSIGNMENTS if a in needed]
+    session.config.stash[NEEDED] = [a for a in [*ASSIGNMENTS, *EDITIONS] if a in needed]
 
 
 def pytest_generate_tests(metafunc):

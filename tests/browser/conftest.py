@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from support.course import ASSIGNMENTS, ROOT
+from support.course import ASSIGNMENTS, EDITIONS, ROOT
 
 from browser.labpage import RUNS_STARTED_AGAIN
 from coursekit.build import environment
@@ -198,7 +198,7 @@ def copy_course(destination, assignments):
 @pytest.fixture(scope="session")
 def course_server(tmp_path_factory):
     """One JupyterLab server for the whole session, in a temporary copy of the course's notebooks."""
-    root = copy_course(tmp_path_factory.mktemp("browser-course"), ASSIGNMENTS)
+    root = copy_course(tmp_path_factory.mktemp("browser-course"), [*ASSIGNMENTS, *EDITIONS])
     server = LabServer(root, tmp_path_factory.mktemp("jupyter-home"))
     server.start()
     yield server

@@ -9,6 +9,7 @@ traceback deep inside a library is what this test catches.
 """
 
 import pytest
+from support.course import EDITIONS
 
 from browser.labpage import NotebookPage, error_summary
 from coursekit import build
@@ -76,5 +77,45 @@ def test_release_runs_and_stops_only_at_the_exercises(course_server, page, artif
             stops = notebook.run_every_cell()
             problems = student_view_problems(notebook.cells())
             assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
+    finally:
+        course_server.shut_down_kernels()
+
+
+# Two glyphs of the translation drawn in the rendered heading's font, and a code point no font has:
+# with no font for the script, all three are the same empty box.
+GLYPHS = """(heading) => {
+  const font = getComputedStyle(document.querySelector(heading)).fontFamily;
+  const draw = (text) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 64;
+    const context = canvas.getContext('2d');
+    context.font = `48px ${font}`;
+    context.fillText(text, 4, 52);
+    return Array.from(context.getImageData(0, 0, 64, 64).data).join(',');
+  };
+  return [draw('特'), draw('異'), draw(String.fromCodePoint(0x10FFFD))];
+}"""
+HEADING = ".jp-NotebookPanel .jp-RenderedMarkdown h1"
+
+
+@pytest.mark.parametrize("assignment", list(EDITIONS))
+def test_translated_release_runs_and_shows_its_language(course_server, page, artifacts, assignment):
+    """A translated edition's release runs as the English one does, its text rendered in its script.
+
+    The screenshot of its first screenful is always kept:
+    ``test-artifacts/<this test>/<edition>-01.png``.
+    """
+    path = build.release_path(assignment).as_posix()
+    notebook = NotebookPage(page, course_server, path).open()
+    try:
+        stops = notebook.run_every_cell()
+        problems = student_view_problems(notebook.cells())
+        assert not problems, f"{path} in JupyterLab ({stops} stops of Run All):\n" + "\n".join(problems)
+        page.evaluate("document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollTop = 0")
+        page.screenshot(path=artifacts / f"{assignment}-01.png")
+        title = next(c.source for c in notebook.notebook.cells if c.cell_type == "markdown").split("\n")[0]
+        assert page.locator(HEADING).first.inner_text() == title.removeprefix("# ")
+        first, second, missing = page.evaluate(GLYPHS, HEADING)
+        assert first != missing and second != missing and first != second, "no font draws Japanese here"
     finally:
         course_server.shut_down_kernels()

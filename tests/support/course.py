@@ -4,10 +4,14 @@ import shutil
 import threading
 from pathlib import Path
 
+import nbformat
+
 from coursekit import build, scenarios
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ASSIGNMENTS = build.assignments(ROOT)
+#: Translated editions (``deep_linear_networks_ja``): edition -> (assignment, language).
+EDITIONS = build.editions(ROOT)
 
 
 class Releases:
@@ -20,7 +24,8 @@ class Releases:
 
     def __init__(self):
         self.folder = None
-        self.locks = {a: threading.Lock() for a in ASSIGNMENTS}  # other assignments' courses need not wait
+        # other assignments' courses need not wait
+        self.locks = {a: threading.Lock() for a in [*ASSIGNMENTS, *EDITIONS]}
 
     def add(self, root, assignment):
         """Make ``root`` a course holding ``assignment``'s source notebook, released there."""
@@ -42,10 +47,18 @@ RELEASES = Releases()
 add_assignment = RELEASES.add
 
 
-def class_of(assignment):
-    """The students of ``assignment``'s test class: source, release and every fixture."""
+def class_of(assignment, folder=None):
+    """The students of ``assignment``'s test class: source, release and every fixture.
+
+    An edition's class hands in the fixtures of its assignment made from the edition's
+    release; their notebooks are written into ``folder``.
+    """
     students = {"source-notebook": build.source_path(assignment, ROOT),
                 "release-notebook": build.release_path(assignment, ROOT)}
-    for name, scenario in scenarios.scenarios(assignment, ROOT).items():
+    english = EDITIONS.get(assignment, (assignment,))[0]
+    for name, scenario in scenarios.scenarios(english, ROOT).items():
         students[name] = scenario.path.with_suffix(".ipynb")
+        if english != assignment:
+            students[name] = Path(folder) / f"{name}.ipynb"
+            nbformat.write(scenario.notebook(ROOT, release=assignment), students[name])
     return students

@@ -8,6 +8,7 @@ connection only the coordinator holds (``serve``). Dask runs, and local runs
 without a template, judge in the coordinator (``client.TrustedJudge``).
 """
 
+import ast
 import base64
 import binascii
 import json
@@ -19,6 +20,7 @@ import numpy as np
 from coursekit import verdict
 from coursekit.check import FORMAT
 from coursekit.grading.trusted.trust import checked_exercises
+from coursekit.i18n import feedback
 from coursekit.specs import all_specs
 
 #: Most dimensions of an observed array (numpy's own limit is 64).
@@ -27,6 +29,21 @@ MAX_DIMENSIONS = 32
 
 class MalformedExportError(ValueError):
     """An export that is not what ``coursekit.check`` writes."""
+
+
+def checked_language(source):
+    """The ``language="..."`` a grade cell's source passes to ``check`` (a translated edition's), or None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        name = getattr(node, "func", None)
+        if isinstance(node, ast.Call) and getattr(name, "id", getattr(name, "attr", None)) == "check":
+            for keyword in node.keywords:
+                if keyword.arg == "language" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return None
 
 
 def decode(data, spec):
@@ -117,8 +134,17 @@ class Judge:
     def verdict(self, source, exports):
         """Judge one grade cell (the instructor's ``source``) from the exports made while it ran.
 
-        Returns the message of its failure, None if it passes.
+        Returns the message of its failure, None if it passes. The message is in the language
+        the cell's ``check`` asks for, as far as the assignment's catalog translates it.
         """
+        message = self.english_verdict(source, exports)
+        names = [name for name in checked_exercises(source) if name in self.specs]
+        if message is None or not names:
+            return message
+        return feedback.translate(message, self.specs[names[0]].assignment, checked_language(source))
+
+    def english_verdict(self, source, exports):
+        """``verdict``'s message in English."""
         names = checked_exercises(source)
         if not names:
             return "this grade cell has no coursekit.check: secure grading cannot trust it"

@@ -19,12 +19,16 @@ import re
 import textwrap
 from pathlib import Path
 
+from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 
 from coursekit import course
 from coursekit.grading.coordinator.ledger import load_report, report_path
 from coursekit.grading.outcome import FAILED
 from coursekit.grading.trusted.trust import describe
+
+#: A font with Japanese glyphs for a translated edition's messages (Debian's fonts-noto-cjk: `make install`).
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
 def common_form(message):
@@ -49,6 +53,15 @@ def png(figure):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def cjk_fallback():
+    """Settings that make matplotlib fall back to ``CJK_FONT`` for glyphs DejaVu Sans lacks (if installed)."""
+    if not CJK_FONT.exists():
+        return {}
+    if not any(font.fname == str(CJK_FONT) for font in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(CJK_FONT))  # installed after matplotlib cached its font list
+    return {"font.family": ["DejaVu Sans", font_manager.FontProperties(fname=str(CJK_FONT)).get_name()]}
 
 
 def score_figure(max_scores, scores):
@@ -167,10 +180,11 @@ def write_report(root: str | Path, assignment: str, folder: str | Path | None = 
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / "grades.csv", max_scores, scores, outcomes, full_marks)
     counts = failure_counts(outcomes)
-    figures = [score_figure(max_scores, scores), pass_rate_figure(max_scores, scores),
-               failure_figure(counts), time_figure(outcomes)]
-    images = "".join(f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(png(f)).decode()}">'
-                     for f in figures)
+    with rc_context(cjk_fallback()):  # failure messages of a translated edition
+        figures = [score_figure(max_scores, scores), pass_rate_figure(max_scores, scores),
+                   failure_figure(counts), time_figure(outcomes)]
+        images = "".join(f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(png(f)).decode()}">'
+                         for f in figures)
     failed = [(student, outcome.reason) for student, outcome in outcomes.items() if outcome.status == FAILED]
     totals = [total(got, max_scores) for got in scores.values()]
     everyone = sorted(set(scores) | set(outcomes))
