@@ -27,10 +27,14 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+if TYPE_CHECKING:
+    from coursekit.grading.sandbox.box import Sandbox
 
 from coursekit.grading.kernels.modules import PREWARMED_MODULES, notebook_modules, prelude
 from coursekit.grading.kernels.templates import (
@@ -59,7 +63,7 @@ class WarmKernel:
 
     manager: AsyncKernelManager
     log: Path
-    sandbox: object = None
+    sandbox: "Sandbox | None" = None
 
 
 def kernel_environment(base=None):
