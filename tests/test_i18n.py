@@ -138,10 +138,10 @@ def test_changed_visible_test_message_and_new_cell_are_caught(course_copy):
     nb.cells = [c for c in nb.cells if c.id != "2a32fe22"]  # "## Setup" deleted
     nbformat.write(nb, path)
     problems = edition.check("deep_linear_networks", "ja", course_copy)
-    assert any(f"{grade.id}/assert-1" in p and "changed" in p for p in problems), problems
+    assert any(f"{grade.id}/assert-2" in p and "changed" in p for p in problems), problems  # assert-1 checks the type
     assert any(nb.cells[1].id in p and "no entry" in p for p in problems), problems
     done = catalog.update("deep_linear_networks", "ja", course_copy)
-    assert done["added"] == [nb.cells[1].id] and done["changed"] == [f"{grade.id}/assert-1"]
+    assert done["added"] == [nb.cells[1].id] and done["changed"] == [f"{grade.id}/assert-2"]
     assert done["obsolete"] == ["2a32fe22"]
     problems = edition.check("deep_linear_networks", "ja", course_copy)
     assert not [p for p in problems if "2a32fe22" in p], "an obsolete entry is not a problem"
