@@ -137,8 +137,9 @@ def test_changed_visible_test_message_and_new_cell_are_caught(course_copy):
     nb.cells.insert(1, nbformat.v4.new_markdown_cell("A new paragraph."))
     nb.cells = [c for c in nb.cells if c.id != "2a32fe22"]  # "## Setup" deleted
     nbformat.write(nb, path)
+    # assert-1 of test_net_rsm checks the type, assert-2 the shape
     problems = edition.check("deep_linear_networks", "ja", course_copy)
-    assert any(f"{grade.id}/assert-2" in p and "changed" in p for p in problems), problems  # assert-1 checks the type
+    assert any(f"{grade.id}/assert-2" in p and "changed" in p for p in problems), problems
     assert any(nb.cells[1].id in p and "no entry" in p for p in problems), problems
     done = catalog.update("deep_linear_networks", "ja", course_copy)
     assert done["added"] == [nb.cells[1].id] and done["changed"] == [f"{grade.id}/assert-2"]
