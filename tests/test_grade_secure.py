@@ -157,7 +157,10 @@ def test_honest_students_of_the_same_run_get_their_scores(attacked_class):
 def test_course_and_other_students_are_untouched(attacked_class):
     root, _, _, before = attacked_class
     assert fingerprint(root) == before
-    assert not [path for path in root.rglob("PWNED*")]
+    # What an attack writes in its own working folder is its side effect, kept in its own autograded
+    # folder as nbgrader keeps it; nothing reaches any other folder of the course.
+    own = root / "autograded" / "write-other-students"
+    assert not [path for path in root.rglob("PWNED*") if not path.is_relative_to(own)]
 
 
 def test_gradebook_is_untouched(attacked_class):

@@ -20,6 +20,7 @@ three additions:
 """
 
 import collections
+import math
 import queue
 import time
 
@@ -182,7 +183,8 @@ class GradingExecute(Execute):
         A kernel that ignores the interrupt (a loop that catches ``KeyboardInterrupt``)
         is given up ``timeout`` seconds later, or ``iopub_timeout`` if that is shorter.
         """
-        self.iopub_timeout = min(self.iopub_timeout, timeout)
+        if math.isfinite(timeout):  # a calibrated limit is a float; the trait holds whole seconds
+            self.iopub_timeout = min(self.iopub_timeout, math.ceil(timeout))
         reply = await super()._async_handle_timeout(timeout, cell)
         if reply is not None and self.cell_limits is not None and cell is not None:
             why = f"This cell {self.cell_limits.explain(grade_id_of(cell))} and was interrupted."
