@@ -35,10 +35,8 @@ def builders(mode):
             if mode in getattr(builder, "MODES", MODES)}
 
 
-@pytest.fixture(scope="module", params=MODES)
-def misbehaving_class(request, tmp_path_factory):
+def grade_class(mode, tmp_path_factory):
     """Every scenario of a mode and a correct student, graded in one run of that mode."""
-    mode = request.param
     root = tmp_path_factory.mktemp(f"misbehaving-{mode}") / "course"
     add_assignment(root, ASSIGNMENT)
     correct = nbformat.read(ROOT / "tests" / "submissions" / ASSIGNMENT / f"{HONEST}.ipynb", as_version=4)
@@ -55,6 +53,25 @@ def misbehaving_class(request, tmp_path_factory):
     return mode, root, run
 
 
+@pytest.fixture(scope="module")
+def graded_classes(tmp_path_factory):
+    """``mode`` -> its class graded (``grade_class``), once per module."""
+    runs = {}
+
+    def graded(mode):
+        if mode not in runs:
+            runs[mode] = grade_class(mode, tmp_path_factory)
+        return runs[mode]
+
+    return graded
+
+
+@pytest.fixture(params=MODES)
+def misbehaving_class(request, graded_classes):
+    """The class of a mode, graded: (mode, course root, the run)."""
+    return graded_classes(request.param)
+
+
 def outcome_of(run, student):
     return next(outcome for outcome in run.outcomes if outcome.student == student)
 
@@ -63,10 +80,9 @@ def outcome_of(run, student):
 CASES = [(mode, name) for mode in MODES for name in sorted(builders(mode))]
 
 
-@pytest.mark.parametrize(("misbehaving_class", "misbehaviour"), CASES, indirect=["misbehaving_class"],
-                         ids=[f"{mode}-{name}" for mode, name in CASES])
-def test_misbehaving_exercise_costs_only_itself(misbehaving_class, misbehaviour):
-    mode, root, run = misbehaving_class
+@pytest.mark.parametrize(("mode", "misbehaviour"), CASES, ids=[f"{mode}-{name}" for mode, name in CASES])
+def test_misbehaving_exercise_costs_only_itself(graded_classes, mode, misbehaviour):
+    _, root, run = graded_classes(mode)
     found = builders(mode)
     builder = found[misbehaviour]
     outcome = outcome_of(run, misbehaviour)
