@@ -187,3 +187,38 @@ def test_a_forked_kernel_shows_its_figures_inline(template):
     shown = subprocess.run([sys.executable, "-c", FIGURE, json.dumps(template.sharing())],
                            capture_output=True, text=True, timeout=120)
     assert "image/png" in json.loads(shown.stdout.strip().splitlines()[-1]), shown.stderr[-2000:]
+
+
+def test_a_kernel_that_kills_the_template_leaves_later_kernels_working(template, tmp_path):
+    """In-kernel mode, student code that kills its parent kills the template: later kernels still start."""
+    from coursekit.grading.kernels.templates import KernelTemplate
+    from coursekit.grading.kernels.warm import WarmKernels, kernel_environment
+
+    kernels = WarmKernels("python3", tmp_path, kernel_environment(),
+                          template=KernelTemplate.attach(template.sharing()))
+    try:
+        first = kernels.take(str(tmp_path))
+        kernels._next.result()  # the next kernel is forked from the template before it dies
+        client = first.manager.blocking_client()
+        client.start_channels()
+        try:
+            client.execute_interactive("import os, signal; os.kill(os.getppid(), signal.SIGKILL)", timeout=30)
+        finally:
+            client.stop_channels()
+        deadline = time.monotonic() + 30
+        while alive(template.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(template.pid)
+        kernels.release(first)
+        later = kernels.take(str(tmp_path))
+        client = later.manager.blocking_client()
+        client.start_channels()
+        try:
+            reply = client.execute_interactive("1 + 1", timeout=60)
+        finally:
+            client.stop_channels()
+        assert reply["content"]["status"] == "ok"
+        assert kernels.template is None  # later kernels start the ordinary way
+        kernels.release(later)
+    finally:
+        kernels.close()

@@ -160,6 +160,7 @@ class WarmKernels:
             When two kernels in a row fail to start.
         """
         for attempt in range(2):
+            self._drop_dead_template()
             self.prepare()
             launched, self._next = self._next, None
             assert launched is not None  # prepare() just started it
@@ -187,6 +188,21 @@ class WarmKernels:
                 self.prepare()
             return kernel
         raise AssertionError("unreachable")
+
+    def _drop_dead_template(self):
+        """Launch kernels the ordinary way once the template has died.
+
+        In-kernel mode a student's code can kill its kernel's parent, the template: the kernel
+        warming up, forked from it, dies with it, and no kernel can be forked any more. Every
+        later submission then gets a kernel started the ordinary way instead of none.
+        """
+        if self.template is None or self.template.alive():
+            return
+        self.template.close()
+        self.template = None
+        launched, self._next = self._next, None
+        if launched is not None:
+            self._launcher.submit(discard, launched)
 
     def release(self, kernel):
         """Kill a kernel at once, in the launcher's thread: nothing in it is worth a graceful shutdown.
@@ -279,6 +295,16 @@ def close_event_loop():
     from jupyter_core.utils import ensure_event_loop
 
     ensure_event_loop().close()
+
+
+def discard(launched):
+    """Dispose of a kernel launched ahead of need and never handed out (``launched`` is its future)."""
+    try:
+        kernel, kc, _ = launched.result()
+    except Exception:  # it never started: nothing to dispose of
+        return
+    kc.stop_channels()
+    dispose(kernel)
 
 
 def dispose(kernel):
