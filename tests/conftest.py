@@ -6,7 +6,7 @@ the untouched release (``release-notebook``) and every fixture submission under
 """
 
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -93,6 +93,8 @@ def stock_grader(request, tmp_path_factory, releases):
     Grading starts with the session, at a low CPU priority (``STOCK_NICENESS``): it
     takes the CPU that the tests run before those that need it leave idle (the
     browser tests keep about one core busy), and yields most of it to the tests.
+    Once the classes are graded, the same two threads export the Otter autograders
+    and grade their fixtures with ``otter run`` (``exported``), at the same priority.
     """
     needed = request.config.stash.get(NEEDED, ASSIGNMENTS)
     folder = tmp_path_factory.mktemp("courses")
@@ -100,14 +102,76 @@ def stock_grader(request, tmp_path_factory, releases):
     made = {a: pool.submit(GradedClass, a, folder / a) for a in needed}
     jobs = {a: [pool.submit(lambda a=a, i=i: made[a].result().grade(i)) for i in range(SHARDS)]
             for a in needed}
+    otter = OtterGrading(pool, request.config.stash.get(OTTER, []), tmp_path_factory.mktemp("otter"))
 
     def graded(assignment):
         for job in jobs[assignment]:
             job.result()
         return made[assignment].result()
 
+    graded.otter = otter
     yield graded
     pool.shutdown(cancel_futures=True)
+
+
+def otter_fixtures(assignment):
+    """The fixtures graded by Otter in CI: all-correct, blank and the first two wrong ones."""
+    names = sorted(scenarios.scenarios(assignment, ROOT))
+    return ["all-correct", "blank", *[n for n in names if n.startswith("wrong-")][:2]]
+
+
+class OtterGrading:
+    """Each assignment exported for Otter-Grader once, and its CI fixtures graded by ``otter run``.
+
+    The jobs queue behind stock nbgrader's in the session's background threads; ``export``
+    and ``scores`` wait for theirs (and do the work then for an assignment not queued).
+    """
+
+    def __init__(self, pool, assignments, scratch):
+        self.scratch = scratch
+        self._exports = {a: pool.submit(self._export, a) for a in assignments}
+        self._runs = {a: {name: pool.submit(self._run, a, name) for name in otter_fixtures(a)}
+                      for a in assignments}
+
+    def _export(self, assignment):
+        from coursekit.gradescope import export
+
+        return export.export(assignment, ROOT, run_tests=False)
+
+    def _run(self, assignment, name):
+        from coursekit.gradescope import scores
+
+        folder = self.export(assignment)
+        target = self.scratch / assignment / name / f"{assignment}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        submission = scores.otter_submission(scenarios.scenarios(assignment, ROOT)[name], folder, target)
+        return scores.otter_run(folder, submission, niceness=STOCK_NICENESS)
+
+    def export(self, assignment):
+        """The export folder of ``assignment`` (``coursekit export otter``'s)."""
+        if assignment not in self._exports:
+            self._exports[assignment] = finished(self._export, assignment)
+        return self._exports[assignment].result()
+
+    def scores(self, assignment):
+        """``otter run``'s scores of the CI fixtures: fixture -> question -> score."""
+        if assignment not in self._runs:
+            self._runs[assignment] = {name: finished(self._run, assignment, name)
+                                      for name in otter_fixtures(assignment)}
+        return {name: job.result() for name, job in self._runs[assignment].items()}
+
+
+def finished(function, *args):
+    """``function(*args)`` run here and now, as a finished future."""
+    future = Future()
+    future.set_result(function(*args))
+    return future
+
+
+@pytest.fixture(scope="session")
+def exported(stock_grader):
+    """``exported(assignment)``: its Otter export folder and ``otter run``'s scores of its CI fixtures."""
+    return lambda assignment: (stock_grader.otter.export(assignment), stock_grader.otter.scores(assignment))
 
 
 @pytest.fixture
@@ -140,6 +204,7 @@ def engine_grader(tmp_path_factory, releases):
 
 
 NEEDED = pytest.StashKey[list]()
+OTTER = pytest.StashKey[list]()
 #: Fixtures that grade a class, start a kernel template or run ``otter``: a test that uses one is ``slow``.
 SLOW_FIXTURES = {"graded_course", "engine_grader", "engine_course", "template", "exported", "plain_class",
                  "postgres"}
@@ -158,6 +223,9 @@ def pytest_collection_finish(session):
     needed = {item.callspec.params["assignment"] for item in session.items
               if "graded_course" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
     session.config.stash[NEEDED] = [a for a in [*ASSIGNMENTS, *EDITIONS] if a in needed]
+    otter = {item.callspec.params["assignment"] for item in session.items
+             if "exported" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")}
+    session.config.stash[OTTER] = [a for a in ASSIGNMENTS if a in otter]
 
 
 def pytest_generate_tests(metafunc):

@@ -1,13 +1,13 @@
 """``coursekit export otter``: the Otter autograders give ``coursekit grade``'s scores and leak nothing.
 
-Each assignment is exported once per module (the real ``otter assign``); its
-fixtures are written into the Otter student notebook and graded by the real
-``otter run``, with the kit taken from the grading wheel alone. The engine's
+Each assignment is exported once per session (the real ``otter assign``); its
+CI fixtures are written into the Otter student notebook and graded by the real
+``otter run``, with the kit taken from the grading wheel alone, in the session's
+background threads (``exported`` in ``conftest.py``). The engine's
 scores come from the secure run that ``test_grade.py`` shares (``engine_grader``).
 """
 
 import ast
-import functools
 import json
 import re
 import textwrap
@@ -23,25 +23,6 @@ from coursekit import build, course, scenarios
 from coursekit.gradescope import export, master, scores
 
 pytestmark = pytest.mark.slow  # exports and runs Otter autograders
-
-def otter_fixtures(assignment):
-    """The fixtures graded by Otter in CI: all-correct, blank and the first two wrong ones."""
-    names = sorted(scenarios.scenarios(assignment, ROOT))
-    return ["all-correct", "blank", *[n for n in names if n.startswith("wrong-")][:2]]
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """Export an assignment once per module; grade its CI fixtures with ``otter run``."""
-    scratch = tmp_path_factory.mktemp("otter")
-
-    @functools.cache
-    def run(assignment):
-        folder = export.export(assignment, ROOT, run_tests=False)
-        graded = scores.otter_scores(folder, assignment, otter_fixtures(assignment), scratch)
-        return folder, graded
-
-    return run
 
 
 @pytest.mark.sandbox
