@@ -6,7 +6,7 @@ the untouched release (``release-notebook``) and every fixture submission under
 """
 
 import shutil
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -123,49 +123,35 @@ def otter_fixtures(assignment):
 class OtterGrading:
     """Each assignment exported for Otter-Grader once, and its CI fixtures graded by ``otter run``.
 
-    The jobs queue behind stock nbgrader's in the session's background threads; ``export``
-    and ``scores`` wait for theirs (and do the work then for an assignment not queued).
+    The jobs queue behind stock nbgrader's in the session's background threads, for every
+    assignment a selected test needs (``OTTER``); ``export`` and ``scores`` wait for theirs.
     """
 
     def __init__(self, pool, assignments, scratch):
         self.scratch = scratch
         self._exports = {a: pool.submit(self._export, a) for a in assignments}
-        self._runs = {a: {name: pool.submit(self._run, a, name) for name in otter_fixtures(a)}
-                      for a in assignments}
+        self._runs = {}
+        for a in assignments:
+            found = scenarios.scenarios(a, ROOT)
+            self._runs[a] = {name: pool.submit(self._run, found[name]) for name in otter_fixtures(a)}
 
     def _export(self, assignment):
         from coursekit.gradescope import export
 
         return export.export(assignment, ROOT, run_tests=False)
 
-    def _run(self, assignment, name):
+    def _run(self, scenario):
         from coursekit.gradescope import scores
 
-        folder = self.export(assignment)
-        target = self.scratch / assignment / name / f"{assignment}.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        submission = scores.otter_submission(scenarios.scenarios(assignment, ROOT)[name], folder, target)
-        return scores.otter_run(folder, submission, niceness=STOCK_NICENESS)
+        return scores.otter_grade(self.export(scenario.assignment), scenario, self.scratch, STOCK_NICENESS)
 
     def export(self, assignment):
         """The export folder of ``assignment`` (``coursekit export otter``'s)."""
-        if assignment not in self._exports:
-            self._exports[assignment] = finished(self._export, assignment)
         return self._exports[assignment].result()
 
     def scores(self, assignment):
         """``otter run``'s scores of the CI fixtures: fixture -> question -> score."""
-        if assignment not in self._runs:
-            self._runs[assignment] = {name: finished(self._run, assignment, name)
-                                      for name in otter_fixtures(assignment)}
         return {name: job.result() for name, job in self._runs[assignment].items()}
-
-
-def finished(function, *args):
-    """``function(*args)`` run here and now, as a finished future."""
-    future = Future()
-    future.set_result(function(*args))
-    return future
 
 
 @pytest.fixture(scope="session")

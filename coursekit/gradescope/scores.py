@@ -63,17 +63,19 @@ def otter_run(folder, submission, niceness=0):
     return {t["name"]: t["score"] for t in tests if t.get("max_score") is not None}
 
 
+def otter_grade(folder, scenario, scratch, niceness=0):
+    """``otter run``'s scores of one scenario, written into ``scratch/<assignment>/<scenario>/``."""
+    target = Path(scratch) / scenario.assignment / scenario.name / f"{scenario.assignment}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return otter_run(folder, otter_submission(scenario, folder, target), niceness)
+
+
 def otter_scores(folder, assignment, names, scratch, niceness=0):
     """``otter run``'s scores of the named scenarios: scenario -> question -> score."""
     found = scenarios.scenarios(assignment)
-
-    def grade(name):
-        target = Path(scratch) / assignment / name / f"{assignment}.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return name, otter_run(folder, otter_submission(found[name], folder, target), niceness)
-
     with ThreadPoolExecutor(PARALLEL) as pool:
-        return dict(pool.map(grade, names))
+        return dict(zip(names, pool.map(lambda name: otter_grade(folder, found[name], scratch, niceness),
+                                        names)))
 
 
 def engine_scores(assignment, names, scratch):
